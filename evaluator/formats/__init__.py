@@ -1,0 +1,1 @@
+"""Reporters: views of the one Report model (never re-computations)."""

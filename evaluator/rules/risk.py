@@ -1,0 +1,45 @@
+"""Risk rules: AI work with no safeguards, and speed with no validation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import Hit, detector
+
+if TYPE_CHECKING:
+    from ..answer import Answer
+    from ..rubric import RuleSpec
+
+
+@detector("no-risk-awareness")
+def no_risk_awareness(answer: "Answer", rule: "RuleSpec") -> list[Hit]:
+    """An answer about building or launching AI/ML that never names a risk or safeguard."""
+    ai = answer.hits(rule.id, "ai_terms")
+    if len(ai) < rule.params.get("min_ai_mentions", 1) or answer.word_count < rule.params.get("min_words", 30):
+        return []
+    if answer.hits(rule.id, "safeguards"):
+        return []
+    s = answer.sentence_of(ai[0][0])
+    return [Hit(s.start, s.end)]
+
+
+@detector("unvalidated-speed")
+def unvalidated_speed(answer: "Answer", rule: "RuleSpec") -> list[Hit]:
+    """Speed as the headline ("shipped in two weeks", "speed to market") with no validation,
+    testing, pilot, review or monitoring step anywhere in the answer."""
+    speed = list(answer.hits(rule.id, "speed_phrases"))
+    delivery = answer.hits(rule.id, "delivery_verbs")
+    for q in answer.quantities:  # "delivered ... in six months": a delivery verb before a duration
+        if q.kind != "duration":
+            continue
+        before = answer.norm[max(0, q.start - 12):q.start].lower()
+        if not any(w in before for w in (" in ", "within ", " in just ", "only ")):
+            continue
+        sent = answer.sentence_of(q.start)
+        if any(sent.start <= s < q.start for s, _ in delivery):
+            speed.append((q.start, q.end))
+    if not speed or answer.hits(rule.id, "validation"):
+        return []
+    start, end = min(speed)
+    s = answer.sentence_of(start)
+    return [Hit(s.start, s.end)]
