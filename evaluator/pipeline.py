@@ -7,6 +7,7 @@ embeds every sentence of every answer in one batched call.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -123,7 +124,8 @@ class Evaluator:
 
     @staticmethod
     def _key(rubric: Rubric) -> str:
-        return f"{rubric.path}#{rubric.id}"
+        # content-addressed: a caller may pass an edited Rubric object (config re-levels rules)
+        return f"{rubric.id}#{hashlib.sha1(rubric.model_dump_json().encode()).hexdigest()}"
 
     def _compile(self, ref: str | Rubric) -> _Compiled:
         rubric = load_rubric(ref)

@@ -29,4 +29,4 @@ def main() -> None:
         sys.exit(130)
 
 
-from . import rubrics, score  # noqa: E402,F401  (registration)
+from . import bulk, check, evalcmd, rubrics, score, serve  # noqa: E402,F401  (registration)

@@ -1,0 +1,1 @@
+"""Sub-command module (registered in evaluator.cli)."""
