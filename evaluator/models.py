@@ -1,8 +1,137 @@
-"""Trained detectors (filled in by the trained-models work): until artifacts exist, full mode
-uses the rule scorers with parse and embeddings."""
+"""Trained detectors: loading (verified), STAR sentence probabilities, and the rule policy.
+
+Policy, in one place: for a rule whose detector has a trained model, **the model decides and the
+rule supplies the span**. The model sees the rule's own verdict and lexicon counts as features,
+so it learns when to trust it. If the model says yes and the rule found a span, that span is
+reported with the model's confidence; if the model says yes and the rule found nothing, the
+finding points at the rule's first anchor (its precondition evidence, e.g. the model metric for
+accuracy-without-impact); with no anchor there is no finding, so a model can never flag an
+answer that lacks the thing the rule is about, nor where the rule's ``vetoes`` lexicons show
+explicit counter-evidence. If the model says no, the rule's hits are
+dropped. Rules without a model pass through.
+
+Artifacts are skops files whose SHA-256 must match ``meta.json`` (written by ``make train``),
+and whose types must all be scikit-learn/numpy types: nothing else is ever unpickled.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
-def load_models():  # noqa: ANN201
-    return None
+import numpy as np
+from spacy.language import Language
+
+from .answer import Answer
+from .errors import ModelMissingError
+from .features import answer_features, sentence_features
+from .lexicon import LexiconMatcher, rubric_lexicons
+from .report import STAR_PARTS
+from .rubric import RuleSpec, load_rubric
+from .rules import DETECTORS, Hit, anchor_spans
+
+FIX = "run `make train` to rebuild them, or reinstall starlint (pip install --force-reinstall starlint)"
+
+
+def artifacts_dir() -> Path:
+    repo = Path(__file__).resolve().parent.parent / "models" / "artifacts"
+    if repo.is_dir():
+        return repo
+    from importlib import resources
+
+    return Path(str(resources.files("evaluator._models"))) / "artifacts"
+
+
+def _safe_load(path: Path, expected_sha: str) -> Any:
+    import skops.io as sio
+
+    if not path.is_file():
+        raise ModelMissingError(f"Model file {path} is missing; {FIX}.")
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != expected_sha:
+        raise ModelMissingError(f"Model file {path} is corrupt (checksum mismatch with meta.json); {FIX}.")
+    try:
+        untrusted = sio.get_untrusted_types(data=data)
+        allowed = [t for t in untrusted if t.split(".")[0] in ("sklearn", "numpy", "scipy", "builtins")]
+        if len(allowed) != len(untrusted):
+            raise ModelMissingError(f"Model file {path} contains unexpected types {sorted(set(untrusted) - set(allowed))}; {FIX}.")
+        return sio.loads(data, trusted=allowed)
+    except ModelMissingError:
+        raise
+    except Exception as exc:
+        raise ModelMissingError(f"Model file {path} cannot be read ({exc.__class__.__name__}: {exc}); {FIX}.") from None
+
+
+class TrainedModels:
+    def __init__(self, nlp: Language, directory: Path | None = None) -> None:
+        d = directory or artifacts_dir()
+        meta_path = d / "meta.json"
+        if not meta_path.is_file():
+            raise ModelMissingError(f"Trained models not found ({meta_path} is missing); {FIX}.")
+        try:
+            self.meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelMissingError(f"{meta_path} is unreadable ({exc}); {FIX}.") from None
+        files = self.meta["files"]
+        self.star_clf = _safe_load(d / "star.skops", files["star.skops"])
+        bundle = _safe_load(d / "rules.skops", files["rules.skops"])
+        self.rule_models: dict[str, Any] = bundle["models"]
+        self.quality_model = bundle["quality"]
+        self.quality_blend = float(self.meta["quality_blend"])
+        self.thresholds: dict[str, float] = self.meta["thresholds"]
+        self.rule_ids: list[str] = self.meta["feature_rule_ids"]
+        self.lexicon_keys: list[str] = self.meta["feature_lexicon_keys"]
+        self.classes: list[str] = list(self.star_clf.classes_)
+        # Features always come from the base rubric, whatever rubric the user scores with, so a
+        # rubric that drops or renames rules never shifts the model's inputs.
+        self.base = load_rubric("base")
+        self.matcher = LexiconMatcher(nlp, rubric_lexicons(self.base))
+
+    # -- STAR -------------------------------------------------------------------------------
+    def star_scores(self, answer: Answer, sent_vecs: np.ndarray) -> None:
+        base_view = replace(answer, lexicon_hits=self.matcher(answer.doc))
+        probs = self.star_clf.predict_proba(sentence_features(base_view, sent_vecs))
+        for sent, row in zip(answer.sentences, probs):
+            sent.star = {p: round(float(row[self.classes.index(p)]), 4) for p in STAR_PARTS}
+
+    # -- rules ------------------------------------------------------------------------------
+    def _row(self, answer: Answer, sent_vecs: np.ndarray) -> np.ndarray:
+        cached = getattr(answer, "_feature_row", None)
+        if cached is not None:
+            return cached
+        base_view = replace(answer, lexicon_hits=self.matcher(answer.doc))
+        verdicts = {rid: bool(DETECTORS[spec.detector](base_view, spec)) for rid, spec in self.base.rules.items()}
+        x = answer_features(base_view, sent_vecs, self.rule_ids, verdicts, self.lexicon_keys)[None, :]
+        answer._feature_row = x  # type: ignore[attr-defined]  (per-answer cache shared by every rule)
+        return x
+
+    def _answer_probs(self, answer: Answer, sent_vecs: np.ndarray) -> dict[str, float]:
+        cached = getattr(answer, "_rule_probs", None)
+        if cached is None:
+            x = self._row(answer, sent_vecs)
+            cached = {rid: float(m.predict_proba(x)[0, 1]) for rid, m in self.rule_models.items()}
+            answer._rule_probs = cached  # type: ignore[attr-defined]
+        return cached
+
+    def quality(self, answer: Answer, sent_vecs: np.ndarray) -> float:
+        """Estimated interviewer grade mapped to 0-1 (1 -> 0.0, 5 -> 1.0)."""
+        q = float(self.quality_model.predict(self._row(answer, sent_vecs))[0])
+        return min(1.0, max(0.0, (q - 1.0) / 4.0))
+
+    def adjust(self, rule: RuleSpec, answer: Answer, sent_vecs: np.ndarray, hits: list[Hit]) -> list[Hit]:
+        if rule.detector not in self.rule_models:
+            return hits
+        p = self._answer_probs(answer, sent_vecs)[rule.detector]
+        if p < self.thresholds[rule.detector] or any(answer.hits(rule.id, v) for v in rule.vetoes):
+            return []
+        if hits:
+            return [Hit(h.start, h.end, p) for h in hits]
+        spans = anchor_spans(answer, rule)
+        return [Hit(spans[0][0], spans[0][1], p)] if spans else []
+
+
+def load_models(nlp: Language) -> TrainedModels:
+    return TrainedModels(nlp)

@@ -51,7 +51,9 @@ class Evaluator:
     """
 
     def __init__(self, rubric: str | Rubric = "general", mode: Mode = "full",
-                 max_chars: int = DEFAULT_MAX_CHARS) -> None:
+                 max_chars: int = DEFAULT_MAX_CHARS, trained_models: bool = True) -> None:
+        """``trained_models=False`` keeps full mode's parse and embeddings but uses the rule
+        scorers only (training uses it; so can ablations)."""
         if mode not in ("rules", "full"):
             raise ValueError(f"mode must be 'rules' or 'full', not {mode!r}")
         self.mode: Mode = mode
@@ -65,7 +67,7 @@ class Evaluator:
             from .models import load_models
 
             self._encoder = load_encoder()
-            self._models = load_models()
+            self._models = load_models(self.nlp) if trained_models else None
         self.default_rubric = self._compile(rubric).rubric
 
     # ------------------------------------------------------------------ public API
@@ -187,7 +189,10 @@ class Evaluator:
         metrics = [Metric(text=answer.text[q.start:q.end], kind=q.kind, role=q.role, start=q.start, end=q.end)  # type: ignore[arg-type]
                    for q in answer.quantities]
         impact = impact_level(answer)
-        score = combine(rubric, star, impact, criteria, findings, low_confidence)
+        quality = None
+        if self._models is not None and sent_vecs is not None and not low_confidence:
+            quality = (self._models.quality(answer, sent_vecs), self._models.quality_blend)
+        score = combine(rubric, star, impact, criteria, findings, low_confidence, quality)
         return Report(starlint_version=__version__, rubric=rubric.id, mode=self.mode, score=score,
                       confidence="low" if low_confidence else "high", words=answer.word_count, star=star,
                       findings=findings, metrics=metrics, criteria=criteria)

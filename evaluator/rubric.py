@@ -55,6 +55,12 @@ class RuleSpec(_Strict):
     quote: str = ""
     lexicons: dict[str, list[str]] = Field(default_factory=dict)
     params: dict[str, float] = Field(default_factory=dict)
+    anchors: list[str] = Field(default_factory=list, description=(
+        "Where a finding may point, and the precondition a trained model needs to raise one: "
+        "lexicon names of this rule, registered anchors, or quantities:<role|kind>."))
+    vetoes: list[str] = Field(default_factory=list, description=(
+        "Lexicons of this rule whose presence rules the finding out even when a trained model "
+        "would raise it (explicit counter-evidence, e.g. a regulatory threshold next to a metric)."))
     examples: Examples = Field(default_factory=Examples)
 
 
@@ -213,7 +219,7 @@ def _raw(path: Path, seen: tuple[str, ...] = (), allow_paths: bool = True) -> di
 
 def parse_rubric(data: dict[str, Any], where: str) -> Rubric:
     """Validate a merged rubric mapping; errors name ``where`` and the key path."""
-    from .rules import DETECTORS  # local: rules import rubric types
+    from .rules import ANCHORS, DETECTORS  # local: rules import rubric types
 
     rules = data.get("rules", {})
     if isinstance(rules, dict):
@@ -232,6 +238,14 @@ def parse_rubric(data: dict[str, Any], where: str) -> Rubric:
         if spec.detector not in DETECTORS:
             raise RubricError(f"{where}:rules.{rule_id}.detector",
                               f"unknown detector {spec.detector!r}; known: {', '.join(sorted(DETECTORS))}")
+        for i, name in enumerate(spec.anchors):
+            if not (name in ANCHORS or name in spec.lexicons or name.startswith("quantities:")):
+                raise RubricError(f"{where}:rules.{rule_id}.anchors[{i}]",
+                                  f"{name!r} is not a lexicon of this rule, quantities:<role|kind>, "
+                                  f"or one of {', '.join(sorted(ANCHORS))}")
+        for i, name in enumerate(spec.vetoes):
+            if name not in spec.lexicons:
+                raise RubricError(f"{where}:rules.{rule_id}.vetoes[{i}]", f"{name!r} is not a lexicon of this rule")
         if spec.id != rule_id:
             raise RubricError(f"{where}:rules.{rule_id}.id", f"id {spec.id!r} differs from its key")
     return rubric

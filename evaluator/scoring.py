@@ -5,7 +5,9 @@ score = 100 * (w_star * STAR completeness + w_impact * impact + w_criteria * mea
         - min(max_penalty, sum of per-finding penalties by severity)
 
 clamped to 0-100, and capped at ``low_confidence_cap`` when the text does not read as an
-English answer. ``impact`` is 1 when some quantity plays an impact role, 0.5 when the answer
+English answer. In full mode the trained quality model's estimate q (0-1) is blended in:
+score = (1 - b) * score + b * 100 * q, with b = ``quality_blend`` from models/artifacts/meta.json.
+``impact`` is 1 when some quantity plays an impact role, 0.5 when the answer
 has numbers but none of them is impact, else 0. Weights and penalties live in the rubric.
 """
 
@@ -48,7 +50,8 @@ def impact_level(answer: Answer) -> float:
 
 
 def combine(rubric: Rubric, star: StarScore, impact: float, criteria: list[Criterion],
-            findings: list[Finding], low_confidence: bool) -> int:
+            findings: list[Finding], low_confidence: bool,
+            quality: tuple[float, float] | None = None) -> int:
     s = rubric.scoring
     parts = [(s.star, star.completeness), (s.impact, impact)]
     if criteria:
@@ -56,5 +59,9 @@ def combine(rubric: Rubric, star: StarScore, impact: float, criteria: list[Crite
     total_w = sum(w for w, _ in parts) or 1.0
     base = 100.0 * sum(w * v for w, v in parts) / total_w
     penalty = min(s.max_penalty, sum(s.penalties.get(f.severity, 0.0) for f in findings))
-    score = int(round(min(100.0, max(0.0, base - penalty))))
+    value = min(100.0, max(0.0, base - penalty))
+    if quality is not None:
+        q, blend = quality
+        value = (1.0 - blend) * value + blend * 100.0 * q
+    score = int(round(min(100.0, max(0.0, value))))
     return min(score, s.low_confidence_cap) if low_confidence else score

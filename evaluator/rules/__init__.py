@@ -24,7 +24,9 @@ class Hit:
 
 
 Detector = Callable[["Answer", "RuleSpec"], list[Hit]]
+Anchor = Callable[["Answer", "RuleSpec"], list[tuple[int, int]]]
 DETECTORS: dict[str, Detector] = {}
+ANCHORS: dict[str, Anchor] = {}
 
 
 def detector(name: str) -> Callable[[Detector], Detector]:
@@ -32,6 +34,45 @@ def detector(name: str) -> Callable[[Detector], Detector]:
         DETECTORS[name] = fn
         return fn
     return register
+
+
+def anchor(name: str) -> Callable[[Anchor], Anchor]:
+    """Register a named anchor: spans a rule's ``anchors:`` list can name in its YAML."""
+    def register(fn: Anchor) -> Anchor:
+        ANCHORS[name] = fn
+        return fn
+    return register
+
+
+def anchor_spans(answer: "Answer", rule: "RuleSpec") -> list[tuple[int, int]]:
+    """Where a finding of this rule could point: the rule's precondition evidence.
+
+    A rule's ``anchors`` name lexicons of the rule, registered anchors (``first-sentence``,
+    ``i-claims``...), or ``quantities:<role or kind>``. A trained model may only raise a finding
+    where an anchor exists (it decides *whether*; the rule decides *where*).
+    """
+    if answer.word_count < rule.params.get("min_words", 0):
+        return []
+    spans: list[tuple[int, int]] = []
+    for name in rule.anchors:
+        if name in ANCHORS:
+            spans += ANCHORS[name](answer, rule)
+        elif name.startswith("quantities:"):
+            want = name.split(":", 1)[1]
+            spans += [(q.start, q.end) for q in answer.quantities if want in (q.role, q.kind)]
+        else:
+            spans += answer.hits(rule.id, name)
+    return sorted(spans)
+
+
+@anchor("first-sentence")
+def _first_sentence(answer: "Answer", rule: "RuleSpec") -> list[tuple[int, int]]:
+    return [(answer.sentences[0].start, answer.sentences[0].end)]
+
+
+@anchor("last-sentence")
+def _last_sentence(answer: "Answer", rule: "RuleSpec") -> list[tuple[int, int]]:
+    return [(answer.sentences[-1].start, answer.sentences[-1].end)]
 
 
 from . import credit, framing, generic, impact, negotiation, risk, story  # noqa: E402,F401  (registration)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import Hit, detector
+from . import Hit, anchor, detector
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -35,14 +35,27 @@ def _subject_i_claims(answer: "Answer", verbs: set[str]) -> list[tuple[int, int]
     return spans
 
 
+@anchor("i-claims")
+def i_claims(answer: "Answer", rule: "RuleSpec") -> list[tuple[int, int]]:
+    return _subject_i_claims(answer, set(rule.lexicons.get("claim_verbs", [])))
+
+
+@anchor("collective")
+def collective(answer: "Answer", rule: "RuleSpec") -> list[tuple[int, int]]:
+    """"we", "the team" and (with a parse) passive auxiliaries: ownership left unstated."""
+    spans = [(t.idx, t.idx + len(t)) for t in answer.doc if t.lower_ in ("we", "team")]
+    if answer.parsed:
+        spans += [(t.idx, t.idx + len(t)) for t in answer.doc if t.dep_ == "auxpass"]
+    return sorted(spans)
+
+
 @detector("solo-credit")
 def solo_credit(answer: "Answer", rule: "RuleSpec") -> list[Hit]:
     """"I built the model" with no partner, team or stakeholder named anywhere."""
     if answer.hits(rule.id, "partners"):
         return []
     solo = answer.hits(rule.id, "solo_markers")
-    claims = _subject_i_claims(answer, set(rule.lexicons.get("claim_verbs", [])))
-    spans = sorted(claims + solo)
+    spans = sorted(i_claims(answer, rule) + solo)
     if not spans:
         return []
     if any(t.lower_ in _WE for t in answer.doc):
@@ -59,9 +72,7 @@ def unclear_ownership(answer: "Answer", rule: "RuleSpec") -> list[Hit]:
         return []
     if answer.first_person_singular() or answer.hits(rule.id, "own_role"):
         return []
-    collective = [(t.idx, t.idx + len(t)) for t in answer.doc if t.lower_ in ("we", "team")]
-    passive = [(t.idx, t.idx + len(t)) for t in answer.doc if t.dep_ == "auxpass"] if answer.parsed else []
-    spans = sorted(collective + passive)
+    spans = collective(answer, rule)
     if len(spans) < rule.params.get("min_mentions", 2):
         return []
     s = answer.sentence_of(spans[0][0])

