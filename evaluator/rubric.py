@@ -21,6 +21,8 @@ does. Every problem is reported as ``RubricError("<file>:<key.path>", reason)``.
 from __future__ import annotations
 
 import os
+import re
+import reprlib
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -33,6 +35,8 @@ from .errors import RubricError, UnknownRubricError
 from .report import STAR_PARTS
 
 Level = Literal["error", "warning", "suggestion"]
+MAX_INLINE_CHARS = 100_000
+_ALIAS = re.compile(r"(?:^|[\s\[,{:])\*[\w-]+", re.M)
 LEVELS = ("error", "warning", "suggestion")
 
 
@@ -157,6 +161,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         raise RubricError(where, f"not valid YAML ({getattr(exc, 'problem', exc)})") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RubricError(str(path), f"cannot read file ({exc})") from None
+    except RecursionError:
+        raise RubricError(str(path), "YAML nested too deeply") from None
     if not isinstance(data, dict):
         raise RubricError(str(path), "top level must be a mapping with id, name and rules")
     return data
@@ -181,8 +187,9 @@ def _merge_rules(parent: dict[str, Any], child: Any, where: str) -> dict[str, An
         elif isinstance(spec, dict):
             merged[rule_id] = {**merged.get(rule_id, {}), **spec}
         else:
+            shown = reprlib.repr(spec)  # bounded: a YAML alias bomb must not explode the message
             raise RubricError(f"{where}:rules.{rule_id}",
-                              f"{spec!r} is not 'off', one of {'|'.join(LEVELS)}, or a mapping")
+                              f"{shown} is not 'off', one of {'|'.join(LEVELS)}, or a mapping")
     return merged
 
 
@@ -283,6 +290,10 @@ def rubric_from_text(text: str, name: str = "<inline>") -> Rubric:
     """Validate a rubric given as YAML text (the service's /v1/rubrics/validate)."""
     import tempfile
 
+    if len(text) > MAX_INLINE_CHARS:
+        raise RubricError(name, f"rubric text is {len(text):,} characters, over the {MAX_INLINE_CHARS:,} limit")
+    if len(_ALIAS.findall(text)) > 50:  # refuse "billion laughs" alias expansion before parsing
+        raise RubricError(name, "too many YAML aliases (*name); write the rubric out in full")
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / "inline.yaml"
         p.write_text(text, encoding="utf-8")
