@@ -7,6 +7,7 @@ kind, and the character spans of every rubric lexicon that matched.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -57,10 +58,18 @@ class Answer:
         return [(s, e) for s, e in found if not any(s < xe and xs < e for xs, xe in exceptions)]
 
     def sentence_of(self, offset: int) -> Sentence:
-        for s in self.sentences:
-            if s.start <= offset < s.end:
-                return s
-        return self.sentences[-1]
+        """The sentence containing ``offset`` (or the one before a gap); O(log n)."""
+        starts = self.__dict__.get("_starts")
+        if starts is None or len(starts) != len(self.sentences):
+            starts = self.__dict__["_starts"] = [s.start for s in self.sentences]
+        i = bisect.bisect_right(starts, offset) - 1
+        return self.sentences[max(0, i)]
+
+    def in_sentence(self, spans: list[tuple[int, int]], sent: Sentence) -> list[tuple[int, int]]:
+        """The spans (sorted by start) that start inside ``sent``; O(log n)."""
+        lo = bisect.bisect_left(spans, (sent.start, -1))
+        hi = bisect.bisect_left(spans, (sent.end, -1))
+        return spans[lo:hi]
 
     def sentences_labeled(self, part: str) -> list[Sentence]:
         return [s for s in self.sentences if s.label == part]
@@ -70,7 +79,10 @@ class Answer:
 
     @property
     def word_count(self) -> int:
-        return sum(1 for t in self.doc if t.is_alpha or t.like_num)
+        n = self.__dict__.get("_words")
+        if n is None:
+            n = self.__dict__["_words"] = sum(1 for t in self.doc if t.is_alpha or t.like_num)
+        return n
 
     def first_person_singular(self) -> list[tuple[int, int]]:
         """Spans of "I"/"I'm"/"I've" acting as a subject (parse if we have one)."""

@@ -74,14 +74,14 @@ class Quantity:
 
 def find_quantities(norm: str) -> list[Quantity]:
     """All non-overlapping quantities, earlier-listed kinds winning overlaps."""
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(norm))  # 1 where a quantity already stands: O(1) overlap test
     found: list[Quantity] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(norm):
             s, e = m.span()
             while e > s and norm[e - 1] in " -":
                 e -= 1
-            if e <= s or any(s < te and ts < e for ts, te in taken):
+            if e <= s or any(taken[s:e]):
                 continue
             token = norm[s:e]
             if kind == "count":
@@ -89,7 +89,7 @@ def find_quantities(norm: str) -> list[Quantity]:
                     continue
             if kind == "score" and _attached_to_word(norm, s, e):
                 continue
-            taken.append((s, e))
+            taken[s:e] = b"\x01" * (e - s)
             found.append(Quantity(s, e, kind))
     found.sort(key=lambda q: q.start)
     return found

@@ -8,6 +8,8 @@ sentence classifier (see :mod:`evaluator.models`) and keeps the cues only as fea
 
 from __future__ import annotations
 
+import bisect
+
 from .answer import Answer, Sentence
 from .report import STAR_PARTS, Span, StarComponent, StarScore
 
@@ -18,10 +20,13 @@ _HYPOTHETICAL = {"would", "'d", "will", "'ll"}
 def cue_features(answer: Answer, sent: Sentence, index: int) -> dict[str, float]:
     """Hand-made signals for one sentence; also used as features by the trained classifier."""
     def cues(part: str) -> float:
-        return float(sum(1 for s, _ in answer.lexicon_hits.get(f"star/{part}", []) if sent.start <= s < sent.end))
+        return float(len(answer.in_sentence(answer.lexicon_hits.get(f"star/{part}", []), sent)))
 
     n = len(answer.sentences)
-    qs = [q for q in answer.quantities if sent.start <= q.start < sent.end]
+    q_spans = [(q.start, q.end) for q in answer.quantities]
+    lo = bisect.bisect_left(q_spans, (sent.start, -1))
+    hi = bisect.bisect_left(q_spans, (sent.end, -1))
+    qs = answer.quantities[lo:hi]
     toks = [t for t in answer.doc.char_span(sent.start, sent.end, alignment_mode="expand") or []]
     subj_verb = 0.0
     for i, t in enumerate(toks[:-1]):
