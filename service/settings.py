@@ -1,4 +1,4 @@
-"""Service settings, read from ``STARLINT_*`` environment variables (see docs/service.md).
+"""Service settings, read from ``STARLINT_*`` environment variables (see the README section on the service).
 
 Lists are comma-separated (``STARLINT_API_KEYS=key1,key2``), never JSON, so they are easy to set
 from a shell, a systemd unit or a container spec.

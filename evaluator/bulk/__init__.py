@@ -4,7 +4,7 @@ errors file, a per-candidate summary and an HTML report out; resumable after any
     from evaluator.bulk import BulkOptions, run_bulk
     run_bulk(["answers.csv", "transcripts/"], "results.jsonl", BulkOptions(mode="rules", jobs=2))
 
-``starlint bulk`` (evaluator/cli/bulk.py) is a thin shell over this package; see docs/bulk.md.
+``starlint bulk`` (evaluator/cli/bulk.py) is a thin shell over this package; see the README section on starlint bulk.
 """
 
 from __future__ import annotations

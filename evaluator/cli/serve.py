@@ -1,6 +1,6 @@
 """``starlint serve``: the HTTP scoring service and the paste-an-answer page, under uvicorn.
 
-Settings come from ``STARLINT_*`` environment variables (see docs/service.md); the options here are
+Settings come from ``STARLINT_*`` environment variables (see the README section on the service); the options here are
 only where to listen and how many processes to run.
 """
 
