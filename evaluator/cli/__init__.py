@@ -1,6 +1,6 @@
 """The ``starlint`` command. Each sub-command lives in its own module and registers on ``app``.
 
-Exit codes (all commands): 0 success, 1 the check failed (only gating commands), 2 usage, input,
+Exit codes (all commands): 0 success, 1 the gate failed (check) or some rows failed (bulk), 2 usage, input,
 config or runtime error. Never a count.
 """
 
