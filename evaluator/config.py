@@ -34,7 +34,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import RubricError, StarlintError
-from .rubric import Rubric, _friendly, load_rubric, search_dirs
+from .rubric import Rubric, _friendly, load_rubric, read_yaml_file, search_dirs
 
 CONFIG_NAMES = (".starlint.yaml", ".starlint.yml")
 KEYS = ("rubric", "rubrics", "rules", "exclude", "min_score", "fail_on")
@@ -256,14 +256,7 @@ def _existing(path: Path, via: str) -> Path:
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ConfigError(where, f"not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), f"cannot read file ({exc})") from None
+    return read_yaml_file(path, ConfigError)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

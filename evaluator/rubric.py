@@ -26,7 +26,7 @@ import reprlib
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -152,17 +152,23 @@ def _resolve(ref: str) -> Path:
 
 # ---------------------------------------------------------------- loading
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml_file(path: Path, error: Callable[[str, str], Exception]) -> Any:
+    """Parse a YAML file; any problem raises ``error(where, reason)`` with the line when known.
+    Shared by rubrics and the lint config so both report bad files the same way."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise RubricError(where, f"not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise error(where, f"not valid YAML ({getattr(exc, 'problem', exc)})") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise RubricError(str(path), f"cannot read file ({exc})") from None
+        raise error(str(path), f"cannot read file ({exc})") from None
     except RecursionError:
-        raise RubricError(str(path), "YAML nested too deeply") from None
+        raise error(str(path), "YAML nested too deeply") from None
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    data = read_yaml_file(path, RubricError)
     if not isinstance(data, dict):
         raise RubricError(str(path), "top level must be a mapping with id, name and rules")
     return data
