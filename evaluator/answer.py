@@ -11,6 +11,9 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, LEMMA, LENGTH, LIKE_NUM, LOWER, ORTH, POS, SENT_START
+from spacy.symbols import VERB
 from spacy.tokens import Doc
 
 from .report import STAR_PARTS
@@ -37,6 +40,65 @@ class Quantity:
     role: str
 
 
+@dataclass(frozen=True)
+class TokenTable:
+    """The token attributes detectors read, pulled out of the Doc once as arrays and strings.
+
+    Iterating a Doc builds a Python Token object per token, which cost more than tokenising
+    itself; every per-token scan (word counts, pronouns, claim verbs, readability) reads these
+    columns instead. ``lemma``/``is_verb`` are filled only for a parsed Doc.
+    """
+
+    lower: list[str]
+    orth: list[str]
+    idx: np.ndarray
+    end: np.ndarray
+    is_alpha: np.ndarray
+    like_num: np.ndarray
+    is_punct: np.ndarray
+    sent_start: np.ndarray
+    lemma: list[str] | None
+    is_verb: np.ndarray | None
+
+    @classmethod
+    def of(cls, doc: Doc, parsed: bool) -> "TokenTable":
+        attrs = [LOWER, ORTH, IDX, LENGTH, IS_ALPHA, LIKE_NUM, IS_PUNCT, SENT_START] + ([LEMMA, POS] if parsed else [])
+        arr = doc.to_array(attrs) if len(doc) else np.zeros((0, len(attrs)), dtype=np.uint64)
+        strings = doc.vocab.strings
+        idx = arr[:, 2].astype(np.int64)
+        return cls(
+            lower=[strings[h] for h in arr[:, 0].tolist()],
+            orth=[strings[h] for h in arr[:, 1].tolist()],
+            idx=idx, end=idx + arr[:, 3].astype(np.int64),
+            is_alpha=arr[:, 4].astype(bool), like_num=arr[:, 5].astype(bool), is_punct=arr[:, 6].astype(bool),
+            sent_start=arr[:, 7].astype(np.int64) == 1,
+            lemma=[strings[h].lower() for h in arr[:, 8].tolist()] if parsed else None,
+            is_verb=(arr[:, 9] == VERB) if parsed else None,
+        )
+
+    def sentence_spans(self) -> list[tuple[int, int]]:
+        """(start_char, end_char) of each sentence, as ``doc.sents`` gives them (the first token
+        always starts one), without building a Span per sentence."""
+        n = len(self.lower)
+        if not n:
+            return []
+        starts = np.flatnonzero(self.sent_start).tolist()
+        if not starts or starts[0] != 0:
+            starts.insert(0, 0)
+        ends = [*starts[1:], n]
+        return [(int(self.idx[a]), int(self.end[b - 1])) for a, b in zip(starts, ends)]
+
+    def __len__(self) -> int:
+        return len(self.lower)
+
+    def span(self, i: int) -> tuple[int, int]:
+        return int(self.idx[i]), int(self.end[i])
+
+    def range_of(self, start: int, end: int) -> tuple[int, int]:
+        """Token indices [lo, hi) of the tokens that start inside chars [start, end)."""
+        return int(np.searchsorted(self.idx, start, "left")), int(np.searchsorted(self.idx, end, "left"))
+
+
 @dataclass
 class Answer:
     text: str
@@ -47,6 +109,14 @@ class Answer:
     lexicon_hits: dict[str, list[tuple[int, int]]]
     parsed: bool
     kind: str = "behavioral"
+    _table: TokenTable | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def tokens(self) -> TokenTable:
+        """Token columns, built on first use and shared with copies made by ``dataclasses.replace``."""
+        if self._table is None:
+            self._table = TokenTable.of(self.doc, self.parsed)
+        return self._table
 
     def hits(self, rule_id: str, lexicon: str) -> list[tuple[int, int]]:
         """Character spans where ``lexicon`` of ``rule_id`` matched, in text order, minus any
@@ -81,16 +151,23 @@ class Answer:
     def word_count(self) -> int:
         n = self.__dict__.get("_words")
         if n is None:
-            n = self.__dict__["_words"] = sum(1 for t in self.doc if t.is_alpha or t.like_num)
+            t = self.tokens
+            n = self.__dict__["_words"] = int(np.count_nonzero(t.is_alpha | t.like_num))
         return n
 
     def first_person_singular(self) -> list[tuple[int, int]]:
         """Spans of "I"/"I'm"/"I've" acting as a subject (parse if we have one)."""
-        return [(t.idx, t.idx + len(t)) for t in self.doc if _is_i(t) and (not self.parsed or t.dep_ in ("nsubj", "nsubjpass"))]
+        t = self.tokens
+        out = []
+        for i, low in enumerate(t.lower):
+            if low != "i" or not (t.orth[i] == "I" or (i + 1 < len(t) and t.orth[i + 1] in _I_CONTRACTIONS)):
+                continue
+            if not self.parsed or self.doc[i].dep_ in ("nsubj", "nsubjpass"):
+                out.append(t.span(i))
+        return out
 
 
-def _is_i(tok) -> bool:  # noqa: ANN001
-    return tok.text == "I" or (tok.lower_ == "i" and tok.i + 1 < len(tok.doc) and tok.nbor().text in ("'m", "'ve", "'d", "'ll"))
+_I_CONTRACTIONS = frozenset(("'m", "'ve", "'d", "'ll"))
 
 
 ANSWER_KINDS = ("behavioral", "product_case", "negotiation")

@@ -29,7 +29,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"{_NUM}\s?%?(?:{_RANGE_SEP}{_NUM})?\s?(?:%|percent\b|per\s?cent\b|pct\b|percentage\s+points?\b|pp\b|bps\b|basis\s+points\b)",
         re.I)),
     ("duration", re.compile(
-        rf"(?:{_NUM}|{_NUMWORD}|a|an|one)(?:{_RANGE_SEP}(?:{_NUM}|{_NUMWORD}))?[\s-]?"
+        rf"(?<![\w.])(?:{_NUM}|{_NUMWORD}|a|an|one)(?:{_RANGE_SEP}(?:{_NUM}|{_NUMWORD}))?[\s-]?"
         r"(?:business\s+|working\s+|calendar\s+)?"
         r"(?:ms|milliseconds?|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|quarters?|years?|sprints?)\b",
         re.I)),

@@ -90,9 +90,17 @@ class TrainedModels:
         self.base = load_rubric("base")
         self.matcher = LexiconMatcher(nlp, rubric_lexicons(self.base))
 
+    def _base_view(self, answer: Answer) -> Answer:
+        """The answer as the base rubric sees it (features never depend on the user's rubric)."""
+        view = answer.__dict__.get("_base_view")
+        if view is None:
+            view = answer.__dict__["_base_view"] = replace(
+                answer, lexicon_hits=self.matcher(answer.doc, answer.tokens.lower))
+        return view
+
     # -- STAR -------------------------------------------------------------------------------
     def star_scores(self, answer: Answer, sent_vecs: np.ndarray) -> None:
-        base_view = replace(answer, lexicon_hits=self.matcher(answer.doc))
+        base_view = self._base_view(answer)
         probs = self.star_clf.predict_proba(sentence_features(base_view, sent_vecs))
         for sent, row in zip(answer.sentences, probs):
             sent.star = {p: round(float(row[self.classes.index(p)]), 4) for p in STAR_PARTS}
@@ -102,7 +110,7 @@ class TrainedModels:
         cached = getattr(answer, "_feature_row", None)
         if cached is not None:
             return cached
-        base_view = replace(answer, lexicon_hits=self.matcher(answer.doc))
+        base_view = self._base_view(answer)
         verdicts = {rid: bool(DETECTORS[spec.detector](base_view, spec)) for rid, spec in self.base.rules.items()}
         x = answer_features(base_view, sent_vecs, self.rule_ids, verdicts, self.lexicon_keys)[None, :]
         answer._feature_row = x  # type: ignore[attr-defined]  (per-answer cache shared by every rule)

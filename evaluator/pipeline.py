@@ -17,7 +17,7 @@ import numpy as np
 from spacy.tokens import Doc
 
 from . import __version__
-from .answer import Answer, Quantity, Sentence, guess_kind
+from .answer import Answer, Quantity, Sentence, TokenTable, guess_kind
 from .errors import AnswerTooLongError, EmptyAnswerError, StarlintError
 from .lexicon import LexiconMatcher, rubric_lexicons
 from .metrics import add_entity_quantities, find_quantities, metric_role
@@ -141,24 +141,26 @@ class Evaluator:
 
     def _answer(self, text: str, doc: Doc, compiled: _Compiled, kind: str | None) -> Answer:
         norm = doc.text
+        parsed = doc.has_annotation("DEP")
+        tokens = TokenTable.of(doc, parsed)
         sentences = []
-        for s in doc.sents:
-            raw = text[s.start_char:s.end_char]
+        for s_start, s_end in tokens.sentence_spans():
+            raw = text[s_start:s_end]
             stripped = raw.strip()
             if not stripped:
                 continue
-            start = s.start_char + (len(raw) - len(raw.lstrip()))
+            start = s_start + (len(raw) - len(raw.lstrip()))
             sentences.append(Sentence(start, start + len(stripped), stripped))
         if not sentences:  # e.g. only punctuation; the text is non-empty after strip
             stripped = text.strip()
             start = text.index(stripped)
             sentences = [Sentence(start, start + len(stripped), stripped)]
         found = find_quantities(norm)
-        parsed = doc.has_annotation("DEP")
         if doc.has_annotation("ENT_IOB"):
             found = add_entity_quantities(found, [(e.start_char, e.end_char, e.label_) for e in doc.ents])
         answer = Answer(text=text, norm=norm, doc=doc, sentences=sentences, quantities=[],
-                        lexicon_hits=compiled.matcher(doc), parsed=parsed, kind=kind or guess_kind(norm))
+                        lexicon_hits=compiled.matcher(doc, tokens.lower), parsed=parsed,
+                        kind=kind or guess_kind(norm), _table=tokens)
         answer.quantities = [
             Quantity(q.start, q.end, q.kind, metric_role(norm, q, *_bounds(answer.sentence_of(q.start))))
             for q in found

@@ -27,12 +27,13 @@ def cue_features(answer: Answer, sent: Sentence, index: int) -> dict[str, float]
     lo = bisect.bisect_left(q_spans, (sent.start, -1))
     hi = bisect.bisect_left(q_spans, (sent.end, -1))
     qs = answer.quantities[lo:hi]
-    toks = [t for t in answer.doc.char_span(sent.start, sent.end, alignment_mode="expand") or []]
+    t = answer.tokens
+    first, last = t.range_of(sent.start, sent.end)
     subj_verb = 0.0
-    for i, t in enumerate(toks[:-1]):
-        if t.lower_ in _FIRST_PERSON:
-            nxt = toks[i + 1]
-            if nxt.lower_ in _HYPOTHETICAL or nxt.text.endswith("ed") or (answer.parsed and nxt.pos_ == "VERB"):
+    for i in range(first, last - 1):
+        if t.lower[i] in _FIRST_PERSON:
+            nxt = t.lower[i + 1]
+            if nxt in _HYPOTHETICAL or t.orth[i + 1].endswith("ed") or (t.is_verb is not None and t.is_verb[i + 1]):
                 subj_verb = 1.0
                 break
     return {

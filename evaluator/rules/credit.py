@@ -14,24 +14,28 @@ if TYPE_CHECKING:
     from ..rubric import RuleSpec
 
 _WE = {"we", "our", "us", "ours", "team"}
+_SUBJECTS = {"i", "we", "he", "she", "they"}
 
 
 def _subject_i_claims(answer: "Answer", verbs: set[str]) -> list[tuple[int, int]]:
     """Spans "I built" where I is the subject of a claim verb (lemma or surface form)."""
+    t = answer.tokens
     spans = []
-    for tok in answer.doc:
-        if tok.lower_ not in verbs and tok.lemma_.lower() not in verbs:
+    for i, low in enumerate(t.lower):
+        if low not in verbs and (t.lemma is None or t.lemma[i] not in verbs):
             continue
-        subj: Token | None = None
         if answer.parsed:
-            subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            tok = answer.doc[i]
+            subj: Token | None = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is None and tok.dep_ == "conj":
                 subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+            is_i, start = subj is not None and subj.text == "I", subj.idx if subj is not None else 0
         else:
-            prev = [t for t in answer.doc[max(0, tok.i - 3):tok.i] if not t.is_punct]
-            subj = next((t for t in reversed(prev) if t.lower_ in ("i", "we", "he", "she", "they")), None)
-        if subj is not None and subj.text == "I":
-            spans.append((subj.idx, tok.idx + len(tok)))
+            prev = [j for j in range(max(0, i - 3), i) if not t.is_punct[j]]
+            j = next((j for j in reversed(prev) if t.lower[j] in _SUBJECTS), None)
+            is_i, start = j is not None and t.orth[j] == "I", int(t.idx[j]) if j is not None else 0
+        if is_i:
+            spans.append((start, int(t.end[i])))
     return spans
 
 
@@ -43,9 +47,10 @@ def i_claims(answer: "Answer", rule: "RuleSpec") -> list[tuple[int, int]]:
 @anchor("collective")
 def collective(answer: "Answer", rule: "RuleSpec") -> list[tuple[int, int]]:
     """"we", "the team" and (with a parse) passive auxiliaries: ownership left unstated."""
-    spans = [(t.idx, t.idx + len(t)) for t in answer.doc if t.lower_ in ("we", "team")]
+    t = answer.tokens
+    spans = [t.span(i) for i, low in enumerate(t.lower) if low in ("we", "team")]
     if answer.parsed:
-        spans += [(t.idx, t.idx + len(t)) for t in answer.doc if t.dep_ == "auxpass"]
+        spans += [(tok.idx, tok.idx + len(tok)) for tok in answer.doc if tok.dep_ == "auxpass"]
     return sorted(spans)
 
 
@@ -58,7 +63,7 @@ def solo_credit(answer: "Answer", rule: "RuleSpec") -> list[Hit]:
     spans = sorted(i_claims(answer, rule) + solo)
     if not spans:
         return []
-    if any(t.lower_ in _WE for t in answer.doc):
+    if not _WE.isdisjoint(answer.tokens.lower):
         return []
     if answer.parsed and any(e.label_ == "PERSON" for e in answer.doc.ents):
         return []

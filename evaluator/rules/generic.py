@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from . import Hit, detector
@@ -38,18 +39,31 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+_LETTER = re.compile(r"[^\W\d_]")  # letters (str.isalpha, near enough), counted in C
+
+
 def english_ratio(answer: "Answer") -> tuple[float, int]:
-    words = [t.lower_ for t in answer.doc if t.is_alpha]
+    t = answer.tokens
+    words = [w for w, alpha in zip(t.lower, t.is_alpha.tolist()) if alpha]
     if not words:
         return 0.0, 0
     return sum(w in _FUNCTION_WORDS for w in words) / len(words), len(words)
 
 
 def looks_unreadable(answer: "Answer") -> bool:
+    """Cached per answer: the pipeline asks once to gate every rule, the detector asks again."""
+    cached = answer.__dict__.get("_unreadable")
+    if cached is None:
+        cached = answer.__dict__["_unreadable"] = _looks_unreadable(answer)
+    return cached
+
+
+def _looks_unreadable(answer: "Answer") -> bool:
     ratio, n = english_ratio(answer)
-    alpha_chars = sum(ch.isalpha() for ch in answer.text)
-    if alpha_chars < 0.4 * max(1, len(answer.text.strip())) and len(answer.text.strip()) > 20:
-        return True
+    stripped = answer.text.strip()
+    if len(stripped) > 20:
+        if len(_LETTER.findall(stripped)) < 0.4 * len(stripped):
+            return True
     if n < 4:
         return True
     return ratio < 0.12
