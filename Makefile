@@ -35,6 +35,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
 train: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[train]"
 	$(BIN)/python -m models.train
 
 eval: install

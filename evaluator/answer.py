@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, LEMMA, LENGTH, LIKE_NUM, LOWER, ORTH, POS, SENT_START
-from spacy.symbols import VERB
+from spacy.attrs import DEP, IDX, IS_ALPHA, IS_PUNCT, LENGTH, LIKE_NUM, LOWER, ORTH, SENT_START, TAG
 from spacy.tokens import Doc
 
 from .report import STAR_PARTS
@@ -46,7 +45,8 @@ class TokenTable:
 
     Iterating a Doc builds a Python Token object per token, which cost more than tokenising
     itself; every per-token scan (word counts, pronouns, claim verbs, readability) reads these
-    columns instead. ``lemma``/``is_verb`` are filled only for a parsed Doc.
+    columns instead. ``tag``/``is_verb`` are filled only for a parsed (tagged) Doc; a verb is a
+    ``VB*`` tag that is not a form of be/have/do (what the attribute ruler would call AUX).
     """
 
     lower: list[str]
@@ -57,23 +57,26 @@ class TokenTable:
     like_num: np.ndarray
     is_punct: np.ndarray
     sent_start: np.ndarray
-    lemma: list[str] | None
+    tag: list[str] | None
     is_verb: np.ndarray | None
 
     @classmethod
     def of(cls, doc: Doc, parsed: bool) -> "TokenTable":
-        attrs = [LOWER, ORTH, IDX, LENGTH, IS_ALPHA, LIKE_NUM, IS_PUNCT, SENT_START] + ([LEMMA, POS] if parsed else [])
+        attrs = [LOWER, ORTH, IDX, LENGTH, IS_ALPHA, LIKE_NUM, IS_PUNCT, SENT_START] + ([TAG] if parsed else [])
         arr = doc.to_array(attrs) if len(doc) else np.zeros((0, len(attrs)), dtype=np.uint64)
         strings = doc.vocab.strings
         idx = arr[:, 2].astype(np.int64)
+        lower = [strings[h] for h in arr[:, 0].tolist()]
+        tag = [strings[h] for h in arr[:, 8].tolist()] if parsed else None
         return cls(
-            lower=[strings[h] for h in arr[:, 0].tolist()],
+            lower=lower,
             orth=[strings[h] for h in arr[:, 1].tolist()],
             idx=idx, end=idx + arr[:, 3].astype(np.int64),
             is_alpha=arr[:, 4].astype(bool), like_num=arr[:, 5].astype(bool), is_punct=arr[:, 6].astype(bool),
             sent_start=arr[:, 7].astype(np.int64) == 1,
-            lemma=[strings[h].lower() for h in arr[:, 8].tolist()] if parsed else None,
-            is_verb=(arr[:, 9] == VERB) if parsed else None,
+            tag=tag,
+            is_verb=np.array([t.startswith("VB") and w not in _AUX for t, w in zip(tag, lower)], dtype=bool)
+            if tag is not None else None,
         )
 
     def sentence_spans(self) -> list[tuple[int, int]]:
@@ -168,6 +171,7 @@ class Answer:
 
 
 _I_CONTRACTIONS = frozenset(("'m", "'ve", "'d", "'ll"))
+_AUX = frozenset("be am is are was were been being 's 're 'm have has had having 've 'd do does did".split())
 
 
 ANSWER_KINDS = ("behavioral", "product_case", "negotiation")

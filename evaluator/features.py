@@ -1,8 +1,8 @@
 """Feature vectors for the trained detectors, shared by training (models/train.py) and inference
 (evaluator/models.py) so the two can never drift apart.
 
-Sentence features: the MiniLM embedding of the sentence, the mean embedding of its answer (context),
-and the cue features of :func:`evaluator.star.cue_features`.
+Sentence features: the embedding of the sentence (see :mod:`evaluator.embed`), the mean embedding of
+its answer, the previous and next sentence, and the cue features of :func:`evaluator.star.cue_features`.
 Answer features: mean and max of sentence embeddings, STAR probabilities per part (max over
 sentences), quantity counts by role and kind, the answer kind, length, and for every rule the
 detector's verdict and its lexicon hit counts — the model learns how far to trust each rule.
@@ -24,11 +24,18 @@ QUANTITY_ROLES = ("impact", "model", "other")
 
 
 def sentence_features(answer: Answer, sent_vecs: np.ndarray) -> np.ndarray:
-    """(n_sentences, 2*dim + len(CUE_KEYS)) for the answer's current sentences."""
-    context = sent_vecs.mean(axis=0, keepdims=True)
-    cues = np.array([[cue_features(answer, s, i)[k] for k in CUE_KEYS] for i, s in enumerate(answer.sentences)],
-                    dtype=np.float32)
-    return np.hstack([sent_vecs, np.repeat(context, len(sent_vecs), axis=0), cues]).astype(np.float32)
+    """(n_sentences, 4*dim + len(CUE_KEYS)): the sentence, its answer's mean, the previous and
+    the next sentence (zeros at the ends), and the cue features. The neighbours carry what word
+    order inside the sentence no longer does for a static encoder: a result follows actions,
+    a task follows the situation."""
+    n = len(sent_vecs)
+    context = np.repeat(sent_vecs.mean(axis=0, keepdims=True), n, axis=0)
+    zero = np.zeros((1, sent_vecs.shape[1]), dtype=sent_vecs.dtype)
+    prev = np.vstack([zero, sent_vecs[:-1]]) if n else sent_vecs
+    nxt = np.vstack([sent_vecs[1:], zero]) if n else sent_vecs
+    rows = (cue_features(answer, s, i) for i, s in enumerate(answer.sentences))
+    cues = np.array([[f[k] for k in CUE_KEYS] for f in rows], dtype=np.float32).reshape(n, len(CUE_KEYS))
+    return np.hstack([sent_vecs, context, prev, nxt, cues]).astype(np.float32)
 
 
 def answer_features(answer: Answer, sent_vecs: np.ndarray, rule_ids: list[str],

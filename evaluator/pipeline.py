@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from . import __version__
 from .answer import Answer, Quantity, Sentence, TokenTable, guess_kind
+from .embed import Encoder
 from .errors import AnswerTooLongError, EmptyAnswerError, StarlintError
 from .lexicon import LexiconMatcher, rubric_lexicons
 from .metrics import add_entity_quantities, find_quantities, metric_role
@@ -51,9 +52,12 @@ class Evaluator:
     """
 
     def __init__(self, rubric: str | Rubric = "general", mode: Mode = "full",
-                 max_chars: int = DEFAULT_MAX_CHARS, trained_models: bool = True) -> None:
+                 max_chars: int = DEFAULT_MAX_CHARS, trained_models: bool = True,
+                 encoder: Encoder | None = None) -> None:
         """``trained_models=False`` keeps full mode's parse and embeddings but uses the rule
-        scorers only (training uses it; so can ablations)."""
+        scorers only (training uses it; so can ablations). ``encoder`` replaces the sentence
+        encoder (training passes the one it is building models for); with trained models the
+        encoder is always the one they were trained on."""
         if mode not in ("rules", "full"):
             raise ValueError(f"mode must be 'rules' or 'full', not {mode!r}")
         self.mode: Mode = mode
@@ -63,11 +67,10 @@ class Evaluator:
         self._encoder = None
         self._models = None
         if mode == "full":
-            from .embed import load_encoder
-            from .models import load_models
+            from .models import artifact_encoder, load_models
 
-            self._encoder = load_encoder()
             self._models = load_models(self.nlp) if trained_models else None
+            self._encoder = self._models.encoder if self._models else encoder or artifact_encoder()
         self.default_rubric = self._compile(rubric).rubric
 
     # ------------------------------------------------------------------ public API
@@ -96,6 +99,8 @@ class Evaluator:
         docs = self.nlp.pipe((normalize(texts[i]) for i in good), batch_size=batch_size, n_process=n_process)
         answers = [self._answer(texts[i], doc, compiled, kind) for i, doc in zip(good, docs)]
         vecs = self._embed(answers)
+        if self._models is not None and answers:
+            self._models.prepare(answers, vecs)  # type: ignore[arg-type]  (full mode: vecs are arrays)
         for i, answer, sent_vecs in zip(good, answers, vecs):
             results[i] = self._report(answer, compiled, sent_vecs)
         return results  # type: ignore[return-value]
@@ -180,10 +185,8 @@ class Evaluator:
 
     def _report(self, answer: Answer, compiled: _Compiled, sent_vecs: np.ndarray | None) -> Report:
         rubric = compiled.rubric
-        if self._models is not None and sent_vecs is not None:
-            self._models.star_scores(answer, sent_vecs)
-        else:
-            rule_star_scores(answer)
+        if self._models is None or sent_vecs is None:
+            rule_star_scores(answer)  # (with models, prepare() has set every sentence's STAR already)
         low_confidence = looks_unreadable(answer)
         findings = self._findings(answer, rubric, low_confidence, sent_vecs)
         star = summarize(answer, rubric.star_weights)

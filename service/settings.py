@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     modes: Annotated[list[Mode], NoDecode] = Field(
         default_factory=lambda: list(ALL_MODES),
         description="Evaluator modes loaded at start-up; a request may only ask for one of these. "
-                    "'full' loads spaCy and MiniLM (~10 s, ~1 GB); 'rules' is instant.")
+                    "'full' loads spaCy, static embeddings and models (a few seconds); 'rules' is instant.")
     default_mode: Mode | None = Field(
         None, description="Mode used when a request names none; defaults to 'full' when loaded, else 'rules'.")
     default_rubric: str = Field("general", description="Rubric id used when a request names none.")

@@ -1,4 +1,4 @@
-"""Shared fixtures: Evaluators are expensive (spaCy, MiniLM), so build one per mode per session."""
+"""Shared fixtures: Evaluators are expensive (spaCy parser, embeddings, models), so build one per mode per session."""
 
 from __future__ import annotations
 

@@ -92,8 +92,10 @@ def test_token_columns_match_tokens(full_ev: Evaluator) -> None:
     t = TokenTable.of(doc, True)
     assert t.lower == [tok.lower_ for tok in doc]
     assert [t.span(i) for i in range(len(t))] == [(tok.idx, tok.idx + len(tok)) for tok in doc]
-    assert t.lemma == [tok.lemma_.lower() for tok in doc]
-    assert t.is_verb is not None and t.is_verb.tolist() == [tok.pos_ == "VERB" for tok in doc]
+    assert t.tag == [tok.tag_ for tok in doc]
+    assert t.is_verb is not None
+    verbs = [tok.text for tok, v in zip(doc, t.is_verb.tolist()) if v]
+    assert verbs == ["shipped", "validated"]  # "'m" is a form of be, not a claim
     assert t.range_of(0, 3) == (0, 2)  # "I", "'m"
 
 

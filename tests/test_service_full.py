@@ -1,4 +1,4 @@
-"""The service in full mode (spaCy parse + MiniLM + trained models), as a team would run it."""
+"""The service in full mode (spaCy parse + static embeddings + trained models), as a team would run it."""
 
 from __future__ import annotations
 

@@ -18,11 +18,11 @@ _SUBJECTS = {"i", "we", "he", "she", "they"}
 
 
 def _subject_i_claims(answer: "Answer", verbs: set[str]) -> list[tuple[int, int]]:
-    """Spans "I built" where I is the subject of a claim verb (lemma or surface form)."""
+    """Spans "I built" where I is the subject of a claim verb (the lexicon lists surface forms)."""
     t = answer.tokens
     spans = []
     for i, low in enumerate(t.lower):
-        if low not in verbs and (t.lemma is None or t.lemma[i] not in verbs):
+        if low not in verbs:
             continue
         if answer.parsed:
             tok = answer.doc[i]
@@ -65,7 +65,7 @@ def solo_credit(answer: "Answer", rule: "RuleSpec") -> list[Hit]:
         return []
     if not _WE.isdisjoint(answer.tokens.lower):
         return []
-    if answer.parsed and any(e.label_ == "PERSON" for e in answer.doc.ents):
+    if answer.parsed and _names_a_person(answer):
         return []
     return [Hit(*spans[0])]
 
@@ -82,3 +82,17 @@ def unclear_ownership(answer: "Answer", rule: "RuleSpec") -> list[Hit]:
         return []
     s = answer.sentence_of(spans[0][0])
     return [Hit(s.start, s.end)]
+
+
+def _names_a_person(answer: "Answer") -> bool:
+    """A proper noun working beside the speaker: a subject ("Maria and I built"), a conjunct,
+    or the object of "with" ("built it with Priya"). Stands in for NER's PERSON, which full
+    mode no longer runs; an organisation in those slots ("with Legal") is a partner too."""
+    t = answer.tokens
+    for i, tag in enumerate(t.tag or ()):
+        if tag not in ("NNP", "NNPS") or t.orth[i] == "I":
+            continue
+        tok = answer.doc[i]
+        if tok.dep_ in ("nsubj", "conj") or (tok.dep_ == "pobj" and tok.head.lower_ == "with"):
+            return True
+    return False

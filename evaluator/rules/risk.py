@@ -13,7 +13,10 @@ if TYPE_CHECKING:
 
 @detector("no-risk-awareness")
 def no_risk_awareness(answer: "Answer", rule: "RuleSpec") -> list[Hit]:
-    """An answer about building or launching AI/ML that never names a risk or safeguard."""
+    """An answer about building or launching AI/ML that never names a risk or safeguard.
+    A compensation answer is never about building AI, even when it cites a model's AUC."""
+    if answer.kind == "negotiation":
+        return []
     ai = answer.hits(rule.id, "ai_terms")
     if len(ai) < rule.params.get("min_ai_mentions", 1) or answer.word_count < rule.params.get("min_words", 30):
         return []
