@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from .answer import TokenTable
 from .rubric import Rubric
 
 # One element of a wildcard pattern: (is_prefix, text). Exact words compare equal, prefixes
@@ -118,20 +118,18 @@ class LexiconMatcher:
                 pattern.extend((False, t.lower_) for t in nlp.make_doc(word))
         return pattern
 
-    def __call__(self, doc: Doc, lower: list[str] | None = None) -> dict[str, list[tuple[int, int]]]:
+    def __call__(self, doc: Doc, tokens: TokenTable | None = None) -> dict[str, list[tuple[int, int]]]:
         """Character spans per lexicon key, sorted, longest match kept where they overlap.
-        ``lower`` (the doc's lower-cased token texts) saves re-reading them when the caller has them."""
+        ``tokens`` (the doc's token columns) saves re-reading the doc when the caller has them."""
         found: dict[str, set[tuple[int, int]]] = defaultdict(set)
         vocab = doc.vocab.strings
+        t = tokens if tokens is not None else TokenTable.of(doc, parsed=False)
+        idx, end_of = t.idx.tolist(), t.end.tolist()
         for match_id, start, end in self._phrase(doc):
-            span = doc[start:end]
-            found[vocab[match_id]].add((span.start_char, span.end_char))
+            found[vocab[match_id]].add((idx[start], end_of[end - 1]))
         if self._wild:
-            if lower is None:
-                lower = [vocab[h] for h in doc.to_array(LOWER).tolist()] if len(doc) else []
-            for key, start, end in self._wild(lower):
-                span = doc[start:end]
-                found[key].add((span.start_char, span.end_char))
+            for key, start, end in self._wild(t.lower):
+                found[key].add((idx[start], end_of[end - 1]))
         return {k: _drop_nested(sorted(v)) for k, v in found.items()}
 
 

@@ -97,7 +97,7 @@ class TrainedModels:
         view = answer.__dict__.get("_base_view")
         if view is None:
             view = answer.__dict__["_base_view"] = replace(
-                answer, lexicon_hits=self.matcher(answer.doc, answer.tokens.lower))
+                answer, lexicon_hits=self.matcher(answer.doc, answer.tokens))
         return view
 
     # -- batch inference ----------------------------------------------------------------------

@@ -164,7 +164,7 @@ class Evaluator:
         if doc.has_annotation("ENT_IOB"):
             found = add_entity_quantities(found, [(e.start_char, e.end_char, e.label_) for e in doc.ents])
         answer = Answer(text=text, norm=norm, doc=doc, sentences=sentences, quantities=[],
-                        lexicon_hits=compiled.matcher(doc, tokens.lower), parsed=parsed,
+                        lexicon_hits=compiled.matcher(doc, tokens), parsed=parsed,
                         kind=kind or guess_kind(norm), _table=tokens)
         answer.quantities = [
             Quantity(q.start, q.end, q.kind, metric_role(norm, q, *_bounds(answer.sentence_of(q.start))))
