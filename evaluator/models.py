@@ -66,6 +66,53 @@ def _safe_load(path: Path, expected_sha: str) -> Any:
         raise ModelMissingError(f"Model file {path} cannot be read ({exc.__class__.__name__}: {exc}); {FIX}.") from None
 
 
+class _Affine:
+    """A fitted scikit-learn pipeline of affine steps (PCA, scaling, column selection) ending in
+    a linear model, collapsed into one ``x @ W + b``.
+
+    Every model here is linear up to its link function, so the 13 rule models become one matrix
+    product and the STAR classifier a softmax over one; calling scikit-learn instead cost ~1 ms
+    of input validation per model per call, most of a one-answer request's model time (issue 8).
+    Built by probing the pipeline with the identity matrix, and checked against scikit-learn on
+    random inputs at load: a pipeline that is not affine is used through scikit-learn instead.
+    """
+
+    def __init__(self, W: np.ndarray, b: np.ndarray) -> None:
+        self.W, self.b = W, b
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        return X @ self.W + self.b
+
+    @classmethod
+    def of(cls, pipeline: Any, n_features: int) -> "_Affine | None":
+        try:
+            steps, last = [s for _, s in pipeline.steps[:-1]], pipeline.steps[-1][1]
+            probe = np.vstack([np.zeros((1, n_features)), np.eye(n_features)])
+            for step in steps:
+                probe = step.transform(probe)
+            base, basis = probe[0], probe[1:] - probe[0]
+            coef = np.atleast_2d(last.coef_)
+            W = basis @ coef.T
+            b = base @ coef.T + np.atleast_1d(last.intercept_)
+            return cls(W.astype(np.float64), b.astype(np.float64))
+        except Exception:  # noqa: BLE001  (anything unexpected: keep scikit-learn)
+            return None
+
+
+def _check(fast: np.ndarray, slow: np.ndarray) -> bool:
+    return fast.shape == slow.shape and bool(np.allclose(fast, slow, rtol=1e-5, atol=1e-6))
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
 class TrainedModels:
     def __init__(self, nlp: Language, directory: Path | None = None) -> None:
         d = directory or artifacts_dir()
@@ -91,6 +138,39 @@ class TrainedModels:
         # rubric that drops or renames rules never shifts the model's inputs.
         self.base = load_rubric("base")
         self.matcher = LexiconMatcher(nlp, rubric_lexicons(self.base))
+        self._compile()
+
+    def _compile(self) -> None:
+        """Collapse the models into affine maps where that reproduces scikit-learn exactly."""
+        rng = np.random.default_rng(0)
+        n_sent = int(self.star_clf[-1].coef_.shape[1])
+        x = rng.normal(size=(16, n_sent))
+        star = _Affine.of(self.star_clf, n_sent)
+        self._star_fast = star if star and _check(_softmax(star(x)), self.star_clf.predict_proba(x)) else None
+        n_ans = int(next(iter(self.rule_models.values()))[0].n_features_in_) if self.rule_models else 0
+        x = rng.normal(size=(16, n_ans))
+        self._rules_fast = None
+        parts = {rid: _Affine.of(m, n_ans) for rid, m in self.rule_models.items()}
+        if parts and all(a is not None and a.W.shape[1] == 1 and _check(_sigmoid(a(x))[:, 0], m.predict_proba(x)[:, 1])
+                         for a, m in zip(parts.values(), self.rule_models.values())):
+            W = np.hstack([a.W for a in parts.values()])  # type: ignore[union-attr]
+            b = np.concatenate([a.b for a in parts.values()])  # type: ignore[union-attr]
+            self._rules_fast = (list(parts), _Affine(W, b))
+        q = _Affine.of(self.quality_model, n_ans) if n_ans else None
+        self._quality_fast = q if q and _check(q(x)[:, 0], self.quality_model.predict(x)) else None
+
+    def _star_proba(self, X: np.ndarray) -> np.ndarray:
+        return _softmax(self._star_fast(X)) if self._star_fast else self.star_clf.predict_proba(X)
+
+    def _rule_proba(self, X: np.ndarray) -> dict[str, np.ndarray]:
+        if self._rules_fast:
+            ids, affine = self._rules_fast
+            P = _sigmoid(affine(X))
+            return {rid: P[:, j] for j, rid in enumerate(ids)}
+        return {rid: m.predict_proba(X)[:, 1] for rid, m in self.rule_models.items()}
+
+    def _grades(self, X: np.ndarray) -> np.ndarray:
+        return self._quality_fast(X)[:, 0] if self._quality_fast else self.quality_model.predict(X)
 
     def _base_view(self, answer: Answer) -> Answer:
         """The answer as the base rubric sees it (features never depend on the user's rubric)."""
@@ -110,7 +190,7 @@ class TrainedModels:
         if not answers:
             return
         views = [self._base_view(a) for a in answers]
-        probs = self.star_clf.predict_proba(np.vstack([sentence_features(v, sv) for v, sv in zip(views, vecs)]))
+        probs = self._star_proba(np.vstack([sentence_features(v, sv) for v, sv in zip(views, vecs)]))
         cols = [self.classes.index(p) for p in STAR_PARTS]
         i = 0
         for a in answers:
@@ -118,8 +198,8 @@ class TrainedModels:
                 sent.star = {p: round(float(row[c]), 4) for p, c in zip(STAR_PARTS, cols)}
             i += len(a.sentences)
         rows = np.vstack([self._features(v, sv) for v, sv in zip(views, vecs)])
-        per_rule = {rid: m.predict_proba(rows)[:, 1] for rid, m in self.rule_models.items()}
-        grades = self.quality_model.predict(rows)
+        per_rule = self._rule_proba(rows)
+        grades = self._grades(rows)
         for k, a in enumerate(answers):
             a.__dict__["_rule_probs"] = {rid: float(p[k]) for rid, p in per_rule.items()}
             a.__dict__["_quality"] = min(1.0, max(0.0, (float(grades[k]) - 1.0) / 4.0))

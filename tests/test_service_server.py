@@ -103,3 +103,28 @@ def test_fifty_concurrent_answers_and_a_live_healthz(server: str, rules_ev: Eval
     during = [h for h in health if h[1] < finished]
     assert len(during) >= 5 and all(status == 200 for _, _, status in during), health
     assert max(answered - sent for sent, answered, _ in during) < 3.0
+
+
+def test_connections_get_tcp_nodelay_even_on_a_proto0_socket() -> None:
+    """uvicorn's multi-worker mode binds with proto 0, so asyncio skips TCP_NODELAY and Nagle
+    adds a delayed-ACK wait (~40 ms) to every keep-alive response; our protocol sets it."""
+    from service.transport import NoDelayProtocol, set_nodelay
+
+    class Transport:
+        def __init__(self, sock: socket.socket) -> None:
+            self.sock = sock
+
+        def get_extra_info(self, name: str) -> object:
+            return self.sock if name == "socket" else None
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:  # proto 0, like uvicorn's
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        client = socket.create_connection(listener.getsockname())
+        conn, _ = listener.accept()
+        with client, conn:
+            assert conn.proto == 0 and conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+            assert set_nodelay(Transport(conn))  # type: ignore[arg-type]
+            assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    assert not set_nodelay(Transport(None))  # type: ignore[arg-type]  (no socket: nothing to do)
+    assert issubclass(NoDelayProtocol, asyncio.Protocol)

@@ -27,7 +27,7 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (0.0.0.0 for every interface)."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="TCP port."),
     workers: int = typer.Option(1, "--workers", min=1,
-                                help="Worker processes; each loads its own models (full mode: ~1 GB each)."),
+                                help="Worker processes, one per core; each loads its own models (full mode: ~0.6 GB each)."),
     log_level: LogLevel = typer.Option(LogLevel.info, "--log-level", help="uvicorn's log level."),
 ) -> None:
     """Run the HTTP scoring service (API under /v1, docs at /docs, the page at /)."""
@@ -53,5 +53,7 @@ def serve(
     # uvicorn configures only its own loggers; route the service's (model loading, 500s) the same way
     log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     log_config["loggers"]["starlint"] = {"handlers": ["default"], "level": log_level.value.upper(), "propagate": False}
+    from service.transport import IMPORT_STRING
+
     uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level.value, log_config=log_config, proxy_headers=False)
+                log_level=log_level.value, log_config=log_config, proxy_headers=False, http=IMPORT_STRING)
