@@ -21,4 +21,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_spec(case: schemathesis.Case) -> None:
-    case.call_and_validate(checks=CHECKS)
+    # /readyz answers 503 while the models load in the background, by design (and its spec says
+    # so; status_code_conformance still checks that): not a server error. It raced with loading.
+    checks = [c for c in CHECKS if c is not not_a_server_error] if case.path == "/readyz" else CHECKS
+    case.call_and_validate(checks=checks)

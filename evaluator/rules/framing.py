@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import Hit, detector
+from . import Hit, anchor, detector
 
 if TYPE_CHECKING:
     from ..answer import Answer
@@ -53,3 +53,40 @@ def generic_claim(answer: "Answer", rule: "RuleSpec") -> list[Hit]:
             continue
         hits.append(Hit(start, end))
     return hits
+
+
+_COPULA = frozenset(("'m", "am"))
+_SOFTENERS = frozenset("very really so extremely incredibly naturally always genuinely truly honestly just super highly "
+                       "deeply pretty quite definitely totally basically simply also".split())
+_SELF_VERBS = frozenset("thrive excel pride bring live love never always".split())
+# what follows "I'm" in a statement of fact, not of character ("I'm the PM for", "I'm not sure")
+_NOT_A_TRAIT = frozenset("the this that not here there now currently going trying working looking leading responsible "
+                         "at in on from with for to sure happy glad sorry afraid applying asking interviewing "
+                         "product pm manager engineer senior junior student candidate consultant analyst designer "
+                         "director founder head owner vp".split())
+
+
+@anchor("self-description")
+def self_description(answer: "Answer", rule: "RuleSpec") -> list[tuple[int, int]]:
+    """Where the speaker describes their own character: "I'm <adverbs> <trait>", "I'm a <kind of
+    person>", "I thrive / excel / always / never ...". An anchor only: it gives a trained model a
+    place to point when self-praise is phrased in words the rule's lexicon does not list; the
+    model still decides whether the answer praises itself without evidence."""
+    t = answer.tokens
+    spans = []
+    n = len(t)
+    for i, orth in enumerate(t.orth):
+        if orth != "I" or i + 1 >= n:
+            continue
+        j = i + 1
+        if t.lower[j] in _COPULA:
+            j += 1
+            while j < n and t.lower[j] in _SOFTENERS:
+                j += 1
+            if j < n and t.lower[j] in ("a", "an"):
+                j += 1
+            if j < n and t.is_alpha[j] and t.lower[j] not in _NOT_A_TRAIT:
+                spans.append((int(t.idx[i]), int(t.end[j])))
+        elif t.lower[j] in _SELF_VERBS:
+            spans.append((int(t.idx[i]), int(t.end[j])))
+    return spans
