@@ -45,7 +45,10 @@ MODEL_CUES = re.compile(
     r"\b(?:accura\w*|auc|roc|f1|f-1|precision|recall|sensitivity|specificity|latency|"
     r"rmse|mae|mape|bleu|rouge|perplexity|loss|error\s+rate|false[- ](?:positive|negative)s?(?:\s+rate)?|"
     r"top-?\d+|hit\s+rate|map|ndcg|validation\s+set|test\s+set|benchmark|inference|throughput|"
-    r"confidence\s+interval|p-?value|r2|r-squared|model\s+score|uptime|word\s+error\s+rate)\b",
+    r"confidence\s+interval|p-?value|r2|r-squared|model\s+score|uptime|word\s+error\s+rate|"
+    r"mean\s+(?:absolute|squared)\s+error|absolute\s+error|gini|hold-?out|held-?out|leaderboard|dice|iou|"
+    r"pass\s+rate|detection\s+rate|hallucination\s+rate|calibration|kappa|log\s?loss|character\s+error\s+rate|"
+    r"offline|eval|evals|benchmarks)\b",
     re.I)
 
 IMPACT_CUES = re.compile(

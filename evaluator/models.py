@@ -8,7 +8,8 @@ finding points at the rule's first anchor (its precondition evidence, e.g. the m
 accuracy-without-impact); with no anchor there is no finding, so a model can never flag an
 answer that lacks the thing the rule is about, nor where the rule's ``vetoes`` lexicons show
 explicit counter-evidence. If the model says no, the rule's hits are
-dropped. Rules without a model pass through.
+dropped. Rules without a model pass through, and so does every rule on an answer shorter than
+``MIN_MODEL_WORDS`` (the models never saw one that short).
 
 Artifacts are skops files whose SHA-256 must match ``meta.json`` (written by ``make train``),
 and whose types must all be scikit-learn/numpy types: nothing else is ever unpickled.
@@ -34,6 +35,9 @@ from .report import STAR_PARTS
 from .rubric import RuleSpec, load_rubric
 from .rules import DETECTORS, Hit, anchor_spans
 
+# The shortest training answers have ~15-30 words; a one-line fragment ("I led an AI project.")
+# is outside what the answer-level models saw, so below this the rule's own verdict stands.
+MIN_MODEL_WORDS = 20
 FIX = "run `make train` to rebuild them, or reinstall starlint (pip install --force-reinstall starlint)"
 
 
@@ -222,8 +226,8 @@ class TrainedModels:
         return self._prepared(answer, sent_vecs)["_quality"]
 
     def adjust(self, rule: RuleSpec, answer: Answer, sent_vecs: np.ndarray, hits: list[Hit]) -> list[Hit]:
-        if rule.detector not in self.rule_models:
-            return hits
+        if rule.detector not in self.rule_models or answer.word_count < MIN_MODEL_WORDS:
+            return hits  # no model, or an answer shorter than any the models learned from
         p = self._prepared(answer, sent_vecs)["_rule_probs"][rule.detector]
         if p < self.thresholds[rule.detector] or any(answer.hits(rule.id, v) for v in rule.vetoes):
             return []
