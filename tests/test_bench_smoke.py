@@ -101,3 +101,14 @@ def test_report_prints_the_same_tables_it_writes_and_judges_the_targets(quick_ru
     assert targets["rules-mode overhead over bare spaCy ≤ 1.3×"] in ("met", "**not met**")
     assert targets["service p99 ≤ 150 ms at concurrency 8 (rules mode)"] in ("met", "**not met**")
     assert targets["full mode ≥ 40 answers/s with 2 processes"] == "not measured"  # --modes rules
+
+
+def test_render_rebuilds_the_same_report_from_the_raw_figures(quick_run, tmp_path: Path) -> None:  # noqa: ANN001
+    """`--render` turns a saved --json back into the report (JSON keys become ints again), so a
+    report change never needs a new 15-minute run."""
+    _, md, _ = quick_run
+    again = tmp_path / "again.md"
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.run", "--render", str(md.parent / "bench.json"),
+                           "--output", str(again)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert again.read_text(encoding="utf-8") == md.read_text(encoding="utf-8")
