@@ -66,7 +66,7 @@ def test_fifty_concurrent_answers_and_a_live_healthz(server: str, rules_ev: Eval
     texts = [f"{STORY}Missing-item orders fell from 12 % to {i % 9 + 1} %. I built a 9{i % 10}.5 % accurate model."
              for i in range(50)]
     expected = [rules_ev.evaluate(t).model_dump(mode="json") for t in texts]
-    batch = {"items": [{"id": str(i), "text": STORY * 4} for i in range(100)]}  # keeps a scoring thread busy
+    batch = {"items": [{"id": str(i), "text": STORY * 40} for i in range(100)]}  # keeps a scoring thread busy (~2 s)
 
     async def run() -> tuple[list[httpx.Response], httpx.Response, list[tuple[float, float, int]], float]:
         async with httpx.AsyncClient(base_url=server, timeout=120,
