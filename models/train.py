@@ -304,10 +304,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def deterministic_zip(data: bytes) -> bytes:
-    """The same skops archive with stable bytes: skops names each array file after ``id()`` of
-    the array and stamps entries with the current time, so identical models hashed differently
-    on every run. Array files are renumbered in order of first mention in ``schema.json`` and
-    every entry gets a fixed timestamp; nothing else changes (the loader follows the schema)."""
+    """The same skops archive with stable bytes: skops names each array file, and tags each node
+    (``__id__``), with ``id()`` of the object, and stamps entries with the current time, so
+    identical models hashed differently on every run. Both are renumbered in order of first
+    mention in ``schema.json`` (consistently, so shared references stay shared) and every entry
+    gets a fixed timestamp; nothing else changes."""
     import io
     import re
 
@@ -316,6 +317,8 @@ def deterministic_zip(data: bytes) -> bytes:
     names = list(dict.fromkeys(re.findall(r"\b(\d+\.npy)\b", schema)))
     rename = {old: f"{i:04d}.npy" for i, old in enumerate(names)}
     schema = re.sub(r"\b(\d+\.npy)\b", lambda m: rename.get(m.group(1), m.group(1)), schema)
+    ids = {old: str(i) for i, old in enumerate(dict.fromkeys(re.findall(r'"__id__": (\d+)', schema)))}
+    schema = re.sub(r'"__id__": (\d+)', lambda m: f'"__id__": {ids[m.group(1)]}', schema)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
         entries = {"schema.json": schema.encode("utf-8")}
