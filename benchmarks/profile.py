@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         ev.evaluate_many(texts)
         ours.append(time.perf_counter() - t)
         t = time.perf_counter()
-        for _doc in ev.nlp.pipe(texts, batch_size=64):
+        for _doc in ev.nlp.pipe(texts, batch_size=16):
             pass
         floor.append(time.perf_counter() - t)
     o, f = statistics.median(ours), statistics.median(floor)

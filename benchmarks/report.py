@@ -262,8 +262,8 @@ def _how(res: dict[str, Any]) -> list[str]:
              "the texts and is timed from the parent, from 'go' to the last reply. torch threads per worker = "
              f"cores ÷ workers, as `starlint bulk` sets them (1 process / 2 processes: "
              f"{'; '.join(f'{md} {a}/{b}' for md, (a, b) in tt.items())}).",
-             f"- Throughput: `evaluate_many(texts)` (batch 64), median of {cfg['repeats']} timed run(s). "
-             "The spaCy floor (`for _ in nlp.pipe(texts)` with the Evaluator's own `load_nlp(mode)` pipeline) and "
+             f"- Throughput: `evaluate_many(texts)` (spaCy batch 16, its default), median of {cfg['repeats']} timed run(s). "
+             "The spaCy floor (`for _ in nlp.pipe(texts, batch_size=16)` with the Evaluator's own `load_nlp(mode)` pipeline) and "
              "proselint (`LintFile(...).lint()` per answer, every default check registered once) run in the same "
              "worker on the same texts, interleaved with ours repeat by repeat; each ratio is taken per repeat, "
              "then the median.",
