@@ -144,3 +144,13 @@ def test_large_answer_under_raised_limit() -> None:
     text = (STRONG_SHORT + "\n") * 380  # ~100 KB
     assert len(text) > 100_000
     _spans_valid(text, ev.evaluate(text))
+
+
+def test_docstring_examples_hold() -> None:
+    """The Evaluator's docstring is the first example a reader copies; keep it true."""
+    import doctest
+
+    import evaluator.pipeline
+
+    result = doctest.testmod(evaluator.pipeline)
+    assert result.attempted >= 3 and result.failed == 0
