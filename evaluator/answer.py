@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-from spacy.attrs import DEP, IDX, IS_ALPHA, IS_PUNCT, LENGTH, LIKE_NUM, LOWER, ORTH, SENT_START, TAG
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, LENGTH, LIKE_NUM, LOWER, ORTH, SENT_START, TAG
 from spacy.tokens import Doc
 
 from .report import STAR_PARTS

@@ -217,10 +217,6 @@ class TrainedModels:
             self.prepare([answer], [sent_vecs])
         return answer.__dict__
 
-    def star_scores(self, answer: Answer, sent_vecs: np.ndarray) -> None:
-        """STAR probabilities for one answer (``prepare`` does a batch at once)."""
-        self.prepare([answer], [sent_vecs])
-
     def quality(self, answer: Answer, sent_vecs: np.ndarray) -> float:
         """Estimated interviewer grade mapped to 0-1 (1 -> 0.0, 5 -> 1.0)."""
         return self._prepared(answer, sent_vecs)["_quality"]
