@@ -24,6 +24,9 @@ class Sentence:
     end: int
     text: str
     star: dict[str, float] = field(default_factory=dict)
+    # P(the sentence is unsupported self-praise), from the trained sentence scorer (full mode);
+    # 0.0 in rules mode. It gives generic-claim a place to point when no lexicon phrase fires.
+    self_praise: float = 0.0
 
     @property
     def label(self) -> str:

@@ -4,8 +4,9 @@
 Sentence features: the embedding of the sentence (see :mod:`evaluator.embed`), the mean embedding of
 its answer, the previous and next sentence, and the cue features of :func:`evaluator.star.cue_features`.
 Answer features: mean and max of sentence embeddings, STAR probabilities per part (max over
-sentences), quantity counts by role and kind, the answer kind, length, and for every rule the
-detector's verdict and its lexicon hit counts — the model learns how far to trust each rule.
+sentences), the two highest self-praise log-odds over sentences, quantity counts by role and kind,
+the answer kind, length, and for every rule the detector's verdict and its lexicon hit counts —
+the model learns how far to trust each rule.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ from .star import cue_features
 CUE_KEYS = (*(f"cue_{p}" for p in STAR_PARTS), "impact_q", "model_q", "any_q", "pos", "first", "last", "subj_verb")
 QUANTITY_KINDS = ("percent", "money", "count", "duration", "ratio", "multiplier", "score")
 QUANTITY_ROLES = ("impact", "model", "other")
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
 
 
 def sentence_features(answer: Answer, sent_vecs: np.ndarray) -> np.ndarray:
@@ -42,6 +48,8 @@ def answer_features(answer: Answer, sent_vecs: np.ndarray, rule_ids: list[str],
                     rule_verdicts: dict[str, bool], lexicon_keys: list[str]) -> np.ndarray:
     """One row per answer. ``rule_ids``/``lexicon_keys`` fix the column order (stored in the artifact)."""
     star = [max((s.star.get(p, 0.0) for s in answer.sentences), default=0.0) for p in STAR_PARTS]
+    praise = sorted((_logit(s.self_praise) for s in answer.sentences), reverse=True)[:2]
+    praise += [praise[-1] if praise else _logit(0.0)] * (2 - len(praise))
     q_roles = [sum(q.role == r for q in answer.quantities) for r in QUANTITY_ROLES]
     q_kinds = [sum(q.kind == k for q in answer.quantities) for k in QUANTITY_KINDS]
     kind = [float(answer.kind == k) for k in ANSWER_KINDS]
@@ -49,6 +57,6 @@ def answer_features(answer: Answer, sent_vecs: np.ndarray, rule_ids: list[str],
     lex = [math.log1p(len(answer.lexicon_hits.get(k, []))) for k in lexicon_keys]
     n = len(answer.sentences)
     scalars = [math.log1p(answer.word_count), math.log1p(n), float(answer.parsed)]
-    dense = np.array([*star, *map(math.log1p, q_roles), *map(math.log1p, q_kinds), *kind, *verdicts, *lex, *scalars],
+    dense = np.array([*star, *praise, *map(math.log1p, q_roles), *map(math.log1p, q_kinds), *kind, *verdicts, *lex, *scalars],
                      dtype=np.float32)
     return np.concatenate([sent_vecs.mean(axis=0), sent_vecs.max(axis=0), dense]).astype(np.float32)

@@ -132,6 +132,9 @@ class TrainedModels:
         bundle = _safe_load(d / "rules.skops", files["rules.skops"])
         self.rule_models: dict[str, Any] = bundle["models"]
         self.quality_model = bundle["quality"]
+        if "praise" not in bundle:
+            raise ModelMissingError(f"{d / 'rules.skops'} predates the self-praise scorer; {FIX}.")
+        self.praise_clf = bundle["praise"]
         self.quality_blend = float(self.meta["quality_blend"])
         self.thresholds: dict[str, float] = self.meta["thresholds"]
         self.rule_ids: list[str] = self.meta["feature_rule_ids"]
@@ -151,6 +154,10 @@ class TrainedModels:
         x = rng.normal(size=(16, n_sent))
         star = _Affine.of(self.star_clf, n_sent)
         self._star_fast = star if star and _check(_softmax(star(x)), self.star_clf.predict_proba(x)) else None
+        n_vec = int(self.praise_clf[-1].coef_.shape[1])
+        x = rng.normal(size=(16, n_vec))
+        praise = _Affine.of(self.praise_clf, n_vec)
+        self._praise_fast = praise if praise and _check(_sigmoid(praise(x))[:, 0], self.praise_clf.predict_proba(x)[:, 1]) else None
         n_ans = int(next(iter(self.rule_models.values()))[0].n_features_in_) if self.rule_models else 0
         x = rng.normal(size=(16, n_ans))
         self._rules_fast = None
@@ -165,6 +172,9 @@ class TrainedModels:
 
     def _star_proba(self, X: np.ndarray) -> np.ndarray:
         return _softmax(self._star_fast(X)) if self._star_fast else self.star_clf.predict_proba(X)
+
+    def _praise_proba(self, X: np.ndarray) -> np.ndarray:
+        return _sigmoid(self._praise_fast(X))[:, 0] if self._praise_fast else self.praise_clf.predict_proba(X)[:, 1]
 
     def _rule_proba(self, X: np.ndarray) -> dict[str, np.ndarray]:
         if self._rules_fast:
@@ -195,11 +205,13 @@ class TrainedModels:
             return
         views = [self._base_view(a) for a in answers]
         probs = self._star_proba(np.vstack([sentence_features(v, sv) for v, sv in zip(views, vecs)]))
+        praise = self._praise_proba(np.vstack(vecs))
         cols = [self.classes.index(p) for p in STAR_PARTS]
         i = 0
         for a in answers:
-            for sent, row in zip(a.sentences, probs[i:i + len(a.sentences)]):
-                sent.star = {p: round(float(row[c]), 4) for p, c in zip(STAR_PARTS, cols)}
+            for k, sent in enumerate(a.sentences):
+                sent.star = {p: round(float(probs[i + k, c]), 4) for p, c in zip(STAR_PARTS, cols)}
+                sent.self_praise = float(praise[i + k])
             i += len(a.sentences)
         rows = np.vstack([self._features(v, sv) for v, sv in zip(views, vecs)])
         per_rule = self._rule_proba(rows)

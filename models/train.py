@@ -6,14 +6,19 @@
    transformer itself instead, for comparison (see models/README.md for both).
 1. STAR sentence classifier: logistic regression over [sentence embedding, answer mean
    embedding, cue features], trained on gold sentences of the train split; C chosen on dev.
-2. Answer-level rule classifiers (one per anti-pattern with enough positives): logistic regression
+2. Self-praise sentence scorer: logistic regression over the sentence embedding, trained on gold
+   sentences labeled `other` in answers labeled generic-claim (a noisy proxy: the corpus has no
+   sentence-level anti-pattern labels). Its two highest log-odds per answer are answer features,
+   and its top sentence anchors generic-claim. C by out-of-fold average precision.
+3. Answer-level rule classifiers (one per anti-pattern with enough positives): logistic regression
    over answer features, which include every base rule's own verdict. C and the decision
    threshold are chosen by 5-fold cross-validation over train + dev (max out-of-fold F1, gated as
    inference gates), then the model is refitted on train + dev; the STAR probabilities fed to
    them are out-of-fold too, as they would be at inference. The quality regressor's alpha is
    chosen the same way. The test split is never read.
-3. Artifacts: models/artifacts/{star,rules}.skops, static/ + meta.json (file hashes,
-   training-data hash, library versions, the encoder, thresholds, dev metrics).
+4. Artifacts: models/artifacts/{star,rules}.skops (rules.skops holds the rule, quality and
+   self-praise models), static/ + meta.json (file hashes, training-data hash, library versions,
+   the encoder, thresholds, dev metrics).
 """
 
 from __future__ import annotations
@@ -56,6 +61,8 @@ ARTIFACTS = ROOT / "artifacts"
 CACHE = ROOT / ".cache"
 MIN_POSITIVES = 12
 C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+PRAISE_C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1)
+STAR_C_GRID = (0.001, *C_GRID)  # 0.003 was the edge of C_GRID once the corpus reached 1,930 answers
 # Weight of the learned quality estimate in the full-mode score (the rest is the rubric formula).
 QUALITY_BLEND = 0.5
 STATIC_DIMS = 256
@@ -125,6 +132,28 @@ def apply_star(clf, answer: Answer, vecs: np.ndarray) -> None:  # noqa: ANN001
     classes = list(clf.classes_)
     for s, row in zip(answer.sentences, probs):
         s.star = {p: float(row[classes.index(p)]) for p in STAR_PARTS}
+
+
+def praise_xy(c: Corpus, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Gold sentences and their self-praise proxy label: an `other` sentence in an answer labeled
+    generic-claim (LABELING.md files generic self-praise under `other`). Greetings and filler are
+    `other` too, so the label is noisy; the scorer is a feature and an anchor, never a verdict."""
+    xs, ys = [], []
+    for i in ids:
+        rec = c.records[i]
+        xs.append(c.gold_vecs[i])
+        ys += [lab == "other" and "generic-claim" in rec.antipatterns for _, lab in rec.sentences]
+    return np.vstack(xs), np.array(ys)
+
+
+def fit_praise(x: np.ndarray, y: np.ndarray, C: float):  # noqa: ANN201
+    clf = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=3000, class_weight="balanced"))
+    return clf.fit(x, y)
+
+
+def apply_praise(clf, answer: Answer, vecs: np.ndarray) -> None:  # noqa: ANN001
+    for s, p in zip(answer.sentences, clf.predict_proba(vecs)[:, 1]):
+        s.self_praise = float(p)
 
 
 def answer_matrix(c: Corpus, ids: list[int], rule_ids: list[str], lex_keys: list[str]) -> np.ndarray:
@@ -212,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     # 1. STAR sentence classifier
     xtr, ytr, gtr = star_xy(c, train)
     xdv, ydv, _ = star_xy(c, dev)
-    scores = {C: star_macro_f1(ydv, fit_star(xtr, ytr, C).predict(xdv)) for C in C_GRID}
+    scores = {C: star_macro_f1(ydv, fit_star(xtr, ytr, C).predict(xdv)) for C in STAR_C_GRID}
     star_C = max(scores, key=lambda k: (scores[k], -k))
     print("star dev macro-F1 by C:", {k: round(v, 3) for k, v in scores.items()}, "->", star_C)
     # The rule and quality models are chosen by 5-fold cross-validation over train + dev (940
@@ -232,7 +261,29 @@ def main(argv: list[str] | None = None) -> int:
             if f == k:
                 apply_star(clf_k, c.pred[i], c.pred_vecs[i])
 
-    # 2. rule classifiers
+    # 2. self-praise sentence scorer: C by out-of-fold average precision on gold sentences; pool
+    # answers get out-of-fold scores (as at inference), the final scorer is fitted on the pool.
+    from sklearn.metrics import average_precision_score
+
+    praise_ap = {}
+    for C in PRAISE_C_GRID:
+        ys, ps = [], []
+        for k in range(5):
+            xf, yf = praise_xy(c, [i for i, f in zip(pool, folds) if f != k])
+            xh, yh = praise_xy(c, [i for i, f in zip(pool, folds) if f == k])
+            ys.append(yh)
+            ps.append(fit_praise(xf, yf, C).predict_proba(xh)[:, 1])
+        praise_ap[C] = float(average_precision_score(np.concatenate(ys), np.concatenate(ps)))
+    praise_C = max(praise_ap, key=lambda k: (praise_ap[k], -k))
+    print("self-praise CV average precision by C:", {k: round(v, 3) for k, v in praise_ap.items()}, "->", praise_C)
+    for k in range(5):
+        clf_k = fit_praise(*praise_xy(c, [i for i, f in zip(pool, folds) if f != k]), praise_C)
+        for i, f in zip(pool, folds):
+            if f == k:
+                apply_praise(clf_k, c.pred[i], c.pred_vecs[i])
+    praise_clf = fit_praise(*praise_xy(c, pool), praise_C)
+
+    # 3. rule classifiers
     rule_ids = sorted(c.base_rubric.rules)
     lex_keys = sorted(rubric_lexicons(c.base_rubric))
     apl = answer_matrix(c, pool, rule_ids, lex_keys)
@@ -258,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         models[rid], thresholds[rid], cv_f1[rid] = rule_model(C, apl.shape[1], dim).fit(apl, y), t, round(f, 4)
         print(f"  {rid:<26} C={C:<5} threshold={t:.2f} CV F1={f:.3f} (positives {int(y.sum())} of {len(pool)})")
 
-    # 3. answer quality (1-5) regressor; blended into the 0-100 score in full mode
+    # 4. answer quality (1-5) regressor; blended into the 0-100 score in full mode
     from sklearn.linear_model import Ridge
 
     q = np.array([c.records[i].quality for i in pool], dtype=float)
@@ -273,11 +324,11 @@ def main(argv: list[str] | None = None) -> int:
     quality_model = make_pipeline(StandardScaler(), Ridge(alpha=q_alpha)).fit(apl, q)
     print("quality CV Spearman by alpha:", {k: round(v, 3) for k, v in q_scores.items()}, "->", q_alpha)
 
-    # 4. artifacts
+    # 5. artifacts
     import skops.io as sio
 
     files = {}
-    for name, obj in (("star.skops", star_clf), ("rules.skops", {"models": models, "quality": quality_model})):
+    for name, obj in (("star.skops", star_clf), ("rules.skops", {"models": models, "quality": quality_model, "praise": praise_clf})):
         # deflate: the schema spells out ColumnTransformer's index lists, ~7 MB uncompressed
         data = deterministic_zip(sio.dumps(obj, compression=zipfile.ZIP_DEFLATED, compresslevel=9))
         (ARTIFACTS / name).write_bytes(data)
@@ -293,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         "star": {"C": star_C, "dev_macro_f1": round(scores[star_C], 4), "classes": list(star_clf.classes_)},
         "thresholds": thresholds, "cv_f1": cv_f1, "selection": "rules and quality: 5-fold CV over train+dev; STAR C: dev",
         "quality": {"alpha": q_alpha, "cv_spearman": round(q_scores[q_alpha], 4)},
+        "self_praise": {"C": praise_C, "cv_average_precision": round(praise_ap[praise_C], 4)},
         "quality_blend": QUALITY_BLEND,
         "feature_rule_ids": rule_ids, "feature_lexicon_keys": lex_keys,
         "splits": {s: len(c.idx(s)) for s in ("train", "dev", "test")},

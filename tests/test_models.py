@@ -116,3 +116,47 @@ def test_static_encoder_is_safe_across_threads() -> None:
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda _: enc.encode(sentences), range(400)))
     assert all((r == expected).all() for r in results)
+
+
+def test_self_praise_idiom_no_phrase_lists_is_found_and_pointed_at(full_ev: Evaluator) -> None:
+    """The self-praise sentence scorer anchors generic-claim where no lexicon phrase fires; the
+    rule alone (rules mode) cannot see it, and a story with no self-praise is left alone."""
+    praise = "Honestly, nobody outworks me, and every team I join gets better because of it."
+    story = ("At a regional grocery chain our store managers spent Sunday evenings building staff rotas "
+             "by hand. I worked with two engineers and the head of operations to turn last year's footfall "
+             "into a suggested rota per store. Managers now finish the rota in about twenty minutes "
+             "instead of three hours, and overtime fell by 8 % in the first quarter.")
+    found = [f for f in full_ev.evaluate(f"{praise} {story}").findings if f.rule == "generic-claim"]
+    assert len(found) == 1 and found[0].text == praise and found[0].confidence >= 0.5
+    rules_only = Evaluator(mode="rules").evaluate(f"{praise} {story}").findings
+    assert not [f for f in rules_only if f.rule == "generic-claim"]
+    assert not [f for f in full_ev.evaluate(story).findings if f.rule == "generic-claim"]
+
+
+def test_rules_bundle_without_praise_scorer_names_the_fix(tmp_path: Path) -> None:
+    import hashlib
+    import zipfile
+
+    import skops.io as sio
+
+    d = _copy(tmp_path)
+    bundle = sio.loads((d / "rules.skops").read_bytes(), trusted=sio.get_untrusted_types(data=(d / "rules.skops").read_bytes()))
+    del bundle["praise"]
+    data = sio.dumps(bundle, compression=zipfile.ZIP_DEFLATED)
+    (d / "rules.skops").write_bytes(data)
+    meta = json.loads((d / "meta.json").read_text())
+    meta["files"]["rules.skops"] = hashlib.sha256(data).hexdigest()
+    (d / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelMissingError, match="predates the self-praise scorer.*make train"):
+        TrainedModels(load_nlp("full"), d)
+
+
+def test_every_model_runs_as_one_affine_map() -> None:
+    """Load collapses each scikit-learn pipeline into ``x @ W + b`` when that reproduces it; a
+    silent fallback to scikit-learn would still be correct but cost issue 8's speed."""
+    import numpy as np
+
+    m = TrainedModels(load_nlp("full"))
+    assert m._star_fast and m._rules_fast and m._quality_fast and m._praise_fast
+    x = np.random.default_rng(1).normal(size=(8, m.praise_clf[-1].coef_.shape[1]))
+    np.testing.assert_allclose(m._praise_proba(x), m.praise_clf.predict_proba(x)[:, 1], atol=1e-6)
