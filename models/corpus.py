@@ -46,22 +46,36 @@ def split_of(answer_id: str) -> str:
 
 
 def load(data_dir: Path = DATA) -> list[Record]:
+    """Every record of every ``*.jsonl`` in ``data_dir``. A malformed line raises ValueError
+    naming the file, the line and what is wrong: a corpus with a silently dropped answer would
+    give figures nobody can reproduce."""
     records, seen = [], set()
     for f in sorted(data_dir.glob("*.jsonl")):
         for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
-            r = json.loads(line)
-            if r["id"] in seen:
-                raise ValueError(f"{f.name}:{n}: duplicate id {r['id']}")
-            seen.add(r["id"])
-            sents = tuple((s["text"].strip(), s["label"]) for s in r["sentences"] if s["text"].strip())
-            bad = {lab for _, lab in sents} - set(LABELS)
-            if bad:
-                raise ValueError(f"{f.name}:{n}: unknown sentence label(s) {sorted(bad)}")
-            records.append(Record(r["id"], r["kind"], r.get("question", ""), sents, frozenset(r["antipatterns"]),
-                                  bool(r["has_metric"]), int(r["quality"]), split_of(r["id"])))
+            try:
+                rec = _record(json.loads(line))
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                what = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+                raise ValueError(f"{f}:{n}: {what} (record shape: models/data/LABELING.md)") from None
+            if rec.id in seen:
+                raise ValueError(f"{f}:{n}: duplicate id {rec.id}")
+            seen.add(rec.id)
+            records.append(rec)
     return records
+
+
+def _record(r: dict) -> Record:
+    sents = tuple((s["text"].strip(), s["label"]) for s in r["sentences"] if s["text"].strip())
+    bad = {lab for _, lab in sents} - set(LABELS)
+    if bad:
+        raise ValueError(f"unknown sentence label(s) {sorted(bad)}; expected one of {', '.join(LABELS)}")
+    quality = int(r["quality"])
+    if not 1 <= quality <= 5:
+        raise ValueError(f"quality {quality} is outside 1-5")
+    return Record(r["id"], r["kind"], r.get("question", ""), sents, frozenset(r["antipatterns"]),
+                  bool(r["has_metric"]), quality, split_of(r["id"]))
 
 
 def data_hash(data_dir: Path = DATA) -> str:

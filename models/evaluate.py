@@ -14,6 +14,7 @@ the real pipeline, with two baselines computed in the same run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from scipy.stats import spearmanr
@@ -120,9 +121,13 @@ def length_baseline(train: list[Record], records: list[Record]) -> Result:
     return res
 
 
-def run(split: str = "test", mode: str = "full") -> list[Result]:
-    records = load()
+def run(split: str = "test", mode: str = "full", data_dir: Path | None = None) -> list[Result]:
+    """``data_dir``: another directory of labeled slices (a coach's own answers, or a subset of
+    the corpus such as the slices that existed when a figure was first reported)."""
+    records = load(data_dir) if data_dir is not None else load()
     chosen = [r for r in records if r.split == split]
+    if not chosen:
+        raise ValueError(f"no {split!r} answers in {data_dir or 'the corpus'}: nothing to measure")
     train = [r for r in records if r.split == "train"]
     texts = [r.text for r in chosen]
     results = []
