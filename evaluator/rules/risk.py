@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..negation import affirmed
 from . import Hit, anchor, detector
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ def no_risk_awareness(answer: "Answer", rule: "RuleSpec") -> list[Hit]:
     ai = answer.hits(rule.id, "ai_terms")
     if len(ai) < rule.params.get("min_ai_mentions", 1) or answer.word_count < rule.params.get("min_words", 30):
         return []
-    if answer.hits(rule.id, "safeguards"):
+    if affirmed(answer, answer.hits(rule.id, "safeguards")):  # "no time for a pilot" is no safeguard
         return []
     s = answer.sentence_of(ai[0][0])
     return [Hit(s.start, s.end)]
@@ -48,7 +49,7 @@ def unvalidated_speed(answer: "Answer", rule: "RuleSpec") -> list[Hit]:
     """Speed as the headline ("shipped in two weeks", "speed to market") with no validation,
     testing, pilot, review or monitoring step anywhere in the answer."""
     speed = answer.hits(rule.id, "speed_phrases") + delivery_durations(answer, rule)
-    if not speed or answer.hits(rule.id, "validation"):
+    if not speed or affirmed(answer, answer.hits(rule.id, "validation")):
         return []
     start, end = min(speed)
     s = answer.sentence_of(start)
