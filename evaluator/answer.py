@@ -18,15 +18,22 @@ from spacy.tokens import Doc
 from .report import STAR_PARTS
 
 
+# What the trained sentence scorers estimate per sentence (models/train.py trains exactly these;
+# models/data/evidence/ holds the labels of all but self_praise, a proxy from the STAR labels).
+SENTENCE_SIGNALS = ("self_praise", "speed", "check", "risk", "model_metric", "metric_link")
+
+
 @dataclass
 class Sentence:
     start: int
     end: int
     text: str
     star: dict[str, float] = field(default_factory=dict)
-    # P(the sentence is unsupported self-praise), from the trained sentence scorer (full mode);
-    # 0.0 in rules mode. It gives generic-claim a place to point when no lexicon phrase fires.
-    self_praise: float = 0.0
+    # Sentence-level evidence from the trained scorers (full mode; empty in rules mode):
+    # P(self_praise), P(speed boast), P(check), P(risk named), P(model metric), P(metric tied to
+    # an outcome). See models/README.md; they feed the answer-level models and the ``signal:``
+    # anchors.
+    signals: dict[str, float] = field(default_factory=dict)
 
     @property
     def label(self) -> str:

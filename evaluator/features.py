@@ -4,7 +4,7 @@
 Sentence features: the embedding of the sentence (see :mod:`evaluator.embed`), the mean embedding of
 its answer, the previous and next sentence, and the cue features of :func:`evaluator.star.cue_features`.
 Answer features: mean and max of sentence embeddings, STAR probabilities per part (max over
-sentences), the two highest self-praise log-odds over sentences, quantity counts by role and kind,
+sentences), for each sentence signal the two highest log-odds over sentences, quantity counts by role and kind,
 the answer kind, length, and for every rule the detector's verdict and its lexicon hit counts —
 the model learns how far to trust each rule.
 """
@@ -12,6 +12,7 @@ the model learns how far to trust each rule.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 
 import numpy as np
 
@@ -44,12 +45,50 @@ def sentence_features(answer: Answer, sent_vecs: np.ndarray) -> np.ndarray:
     return np.hstack([sent_vecs, context, prev, nxt, cues]).astype(np.float32)
 
 
+# lexicons whose words name a check; a hit said in the negative is counted apart ("no pilot")
+CHECK_LEXICONS = ("no-risk-awareness/safeguards", "unvalidated-speed/validation")
+
+
+def signal_features(answer: Answer, sent_vecs: np.ndarray, lexicon_keys: list[str]) -> np.ndarray:
+    """(n_sentences, dim + len(lexicon_keys) + 2): the sentence embedding, how many hits of each
+    base lexicon start in the sentence, and how many check words in it are said in the negative.
+    The sentence scorers see both: the embedding for checks and boasts in plain words, the
+    lexicons for "ship it to all users" (a rollout, not a check) and "no time for a pilot"."""
+    from .negation import affirmed
+
+    starts = [s.start for s in answer.sentences]
+    n = len(starts)
+    counts = np.zeros((n, len(lexicon_keys) + len(CHECK_LEXICONS)), dtype=np.float32)
+
+    def sentence_of(pos: int) -> int:
+        return max(0, bisect_right(starts, pos) - 1)
+
+    for j, key in enumerate(lexicon_keys):
+        for start, _ in answer.lexicon_hits.get(key, ()):
+            counts[sentence_of(start), j] += 1
+    for j, key in enumerate(CHECK_LEXICONS, len(lexicon_keys)):
+        hits = answer.lexicon_hits.get(key, [])
+        kept = set(affirmed(answer, hits))
+        for h in hits:
+            if h not in kept:
+                counts[sentence_of(h[0]), j] += 1
+    return np.hstack([sent_vecs, np.log1p(counts)]).astype(np.float32)
+
+
+def top_two(answer: Answer, signal: str) -> list[float]:
+    """The two highest log-odds of a sentence signal (a one-sentence answer repeats its only one):
+    the strongest piece of evidence, and whether there is a second."""
+    z = sorted((_logit(s.signals.get(signal, 0.0)) for s in answer.sentences), reverse=True)[:2]
+    return z + [z[-1] if z else _logit(0.0)] * (2 - len(z))
+
+
 def answer_features(answer: Answer, sent_vecs: np.ndarray, rule_ids: list[str],
-                    rule_verdicts: dict[str, bool], lexicon_keys: list[str]) -> np.ndarray:
-    """One row per answer. ``rule_ids``/``lexicon_keys`` fix the column order (stored in the artifact)."""
+                    rule_verdicts: dict[str, bool], lexicon_keys: list[str],
+                    signals: tuple[str, ...] | list[str] = ()) -> np.ndarray:
+    """One row per answer. ``rule_ids``/``lexicon_keys``/``signals`` fix the column order
+    (stored in the artifact)."""
     star = [max((s.star.get(p, 0.0) for s in answer.sentences), default=0.0) for p in STAR_PARTS]
-    praise = sorted((_logit(s.self_praise) for s in answer.sentences), reverse=True)[:2]
-    praise += [praise[-1] if praise else _logit(0.0)] * (2 - len(praise))
+    praise = [z for name in signals for z in top_two(answer, name)]
     q_roles = [sum(q.role == r for q in answer.quantities) for r in QUANTITY_ROLES]
     q_kinds = [sum(q.kind == k for q in answer.quantities) for k in QUANTITY_KINDS]
     kind = [float(answer.kind == k) for k in ANSWER_KINDS]

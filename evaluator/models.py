@@ -9,7 +9,7 @@ accuracy-without-impact); with no anchor there is no finding, so a model can nev
 answer that lacks the thing the rule is about, nor where the rule's ``vetoes`` lexicons show
 explicit counter-evidence. If the model says no, the rule's hits are
 dropped. Rules without a model pass through, and so does every rule on an answer shorter than
-``MIN_MODEL_WORDS`` (the models never saw one that short).
+``MIN_MODEL_WORDS`` or ``MIN_MODEL_SENTENCES`` (the models hardly saw one that short).
 
 Artifacts are skops files whose SHA-256 must match ``meta.json`` (written by ``make train``),
 and whose types must all be scikit-learn/numpy types: nothing else is ever unpickled.
@@ -29,7 +29,7 @@ from spacy.language import Language
 from .answer import Answer
 from .embed import Encoder
 from .errors import ModelMissingError
-from .features import answer_features, sentence_features
+from .features import answer_features, sentence_features, signal_features
 from .lexicon import LexiconMatcher, rubric_lexicons
 from .report import STAR_PARTS
 from .rubric import RuleSpec, load_rubric
@@ -38,6 +38,9 @@ from .rules import DETECTORS, Hit, anchor_spans
 # The shortest training answers have ~15-30 words; a one-line fragment ("I led an AI project.")
 # is outside what the answer-level models saw, so below this the rule's own verdict stands.
 MIN_MODEL_WORDS = 20
+# 4 of the 1,930 corpus answers are one sentence long: there the answer features (maxima and
+# top-two over sentences, neighbour context) degenerate, so the rule's verdict stands as well.
+MIN_MODEL_SENTENCES = 2
 FIX = "run `make train` to rebuild them, or reinstall starlint (pip install --force-reinstall starlint)"
 
 
@@ -132,9 +135,10 @@ class TrainedModels:
         bundle = _safe_load(d / "rules.skops", files["rules.skops"])
         self.rule_models: dict[str, Any] = bundle["models"]
         self.quality_model = bundle["quality"]
-        if "praise" not in bundle:
-            raise ModelMissingError(f"{d / 'rules.skops'} predates the self-praise scorer; {FIX}.")
-        self.praise_clf = bundle["praise"]
+        if "signals" not in bundle:
+            raise ModelMissingError(f"{d / 'rules.skops'} predates the sentence-signal scorers; {FIX}.")
+        self.signal_models: dict[str, Any] = bundle["signals"]
+        self.signal_names: list[str] = list(self.meta["feature_signals"])
         self.quality_blend = float(self.meta["quality_blend"])
         self.thresholds: dict[str, float] = self.meta["thresholds"]
         self.rule_ids: list[str] = self.meta["feature_rule_ids"]
@@ -154,10 +158,15 @@ class TrainedModels:
         x = rng.normal(size=(16, n_sent))
         star = _Affine.of(self.star_clf, n_sent)
         self._star_fast = star if star and _check(_softmax(star(x)), self.star_clf.predict_proba(x)) else None
-        n_vec = int(self.praise_clf[-1].coef_.shape[1])
-        x = rng.normal(size=(16, n_vec))
-        praise = _Affine.of(self.praise_clf, n_vec)
-        self._praise_fast = praise if praise and _check(_sigmoid(praise(x))[:, 0], self.praise_clf.predict_proba(x)[:, 1]) else None
+        self._signals_fast = None
+        models = [self.signal_models[n] for n in self.signal_names]
+        if models:
+            n_vec = int(models[0][-1].coef_.shape[1])
+            x = rng.normal(size=(16, n_vec))
+            sig = [_Affine.of(m, n_vec) for m in models]
+            if all(a is not None and _check(_sigmoid(a(x))[:, 0], m.predict_proba(x)[:, 1]) for a, m in zip(sig, models)):
+                self._signals_fast = _Affine(np.hstack([a.W for a in sig]),  # type: ignore[union-attr]
+                                             np.concatenate([a.b for a in sig]))  # type: ignore[union-attr]
         n_ans = int(next(iter(self.rule_models.values()))[0].n_features_in_) if self.rule_models else 0
         x = rng.normal(size=(16, n_ans))
         self._rules_fast = None
@@ -173,8 +182,11 @@ class TrainedModels:
     def _star_proba(self, X: np.ndarray) -> np.ndarray:
         return _softmax(self._star_fast(X)) if self._star_fast else self.star_clf.predict_proba(X)
 
-    def _praise_proba(self, X: np.ndarray) -> np.ndarray:
-        return _sigmoid(self._praise_fast(X))[:, 0] if self._praise_fast else self.praise_clf.predict_proba(X)[:, 1]
+    def _signal_proba(self, X: np.ndarray) -> np.ndarray:
+        """(n_sentences, n_signals): every sentence scorer in one matrix product."""
+        if self._signals_fast:
+            return _sigmoid(self._signals_fast(X))
+        return np.column_stack([self.signal_models[n].predict_proba(X)[:, 1] for n in self.signal_names])
 
     def _rule_proba(self, X: np.ndarray) -> dict[str, np.ndarray]:
         if self._rules_fast:
@@ -205,13 +217,14 @@ class TrainedModels:
             return
         views = [self._base_view(a) for a in answers]
         probs = self._star_proba(np.vstack([sentence_features(v, sv) for v, sv in zip(views, vecs)]))
-        praise = self._praise_proba(np.vstack(vecs))
+        signals = self._signal_proba(np.vstack([signal_features(v, sv, self.lexicon_keys)
+                                                for v, sv in zip(views, vecs)])).tolist()
         cols = [self.classes.index(p) for p in STAR_PARTS]
         i = 0
         for a in answers:
             for k, sent in enumerate(a.sentences):
                 sent.star = {p: round(float(probs[i + k, c]), 4) for p, c in zip(STAR_PARTS, cols)}
-                sent.self_praise = float(praise[i + k])
+                sent.signals = dict(zip(self.signal_names, signals[i + k]))
             i += len(a.sentences)
         rows = np.vstack([self._features(v, sv) for v, sv in zip(views, vecs)])
         per_rule = self._rule_proba(rows)
@@ -222,7 +235,7 @@ class TrainedModels:
 
     def _features(self, view: Answer, sent_vecs: np.ndarray) -> np.ndarray:
         verdicts = {rid: bool(DETECTORS[spec.detector](view, spec)) for rid, spec in self.base.rules.items()}
-        return answer_features(view, sent_vecs, self.rule_ids, verdicts, self.lexicon_keys)
+        return answer_features(view, sent_vecs, self.rule_ids, verdicts, self.lexicon_keys, self.signal_names)
 
     def _prepared(self, answer: Answer, sent_vecs: np.ndarray) -> dict:
         if "_rule_probs" not in answer.__dict__:
@@ -234,7 +247,8 @@ class TrainedModels:
         return self._prepared(answer, sent_vecs)["_quality"]
 
     def adjust(self, rule: RuleSpec, answer: Answer, sent_vecs: np.ndarray, hits: list[Hit]) -> list[Hit]:
-        if rule.detector not in self.rule_models or answer.word_count < MIN_MODEL_WORDS:
+        if (rule.detector not in self.rule_models or answer.word_count < MIN_MODEL_WORDS
+                or len(answer.sentences) < MIN_MODEL_SENTENCES):
             return hits  # no model, or an answer shorter than any the models learned from
         p = self._prepared(answer, sent_vecs)["_rule_probs"][rule.detector]
         if p < self.thresholds[rule.detector] or any(answer.hits(rule.id, v) for v in rule.vetoes):

@@ -61,7 +61,7 @@ class RuleSpec(_Strict):
     params: dict[str, float] = Field(default_factory=dict)
     anchors: list[str] = Field(default_factory=list, description=(
         "Where a finding may point, and the precondition a trained model needs to raise one: "
-        "lexicon names of this rule, registered anchors, or quantities:<role|kind>."))
+        "lexicon names of this rule, registered anchors, quantities:<role|kind>, or signal:<name>."))
     vetoes: list[str] = Field(default_factory=list, description=(
         "Lexicons of this rule whose presence rules the finding out even when a trained model "
         "would raise it (explicit counter-evidence, e.g. a regulatory threshold next to a metric)."))
@@ -232,6 +232,7 @@ def _raw(path: Path, seen: tuple[str, ...] = (), allow_paths: bool = True) -> di
 
 def parse_rubric(data: dict[str, Any], where: str) -> Rubric:
     """Validate a merged rubric mapping; errors name ``where`` and the key path."""
+    from .answer import SENTENCE_SIGNALS
     from .rules import ANCHORS, DETECTORS  # local: rules import rubric types
 
     rules = data.get("rules", {})
@@ -252,10 +253,11 @@ def parse_rubric(data: dict[str, Any], where: str) -> Rubric:
             raise RubricError(f"{where}:rules.{rule_id}.detector",
                               f"unknown detector {spec.detector!r}; known: {', '.join(sorted(DETECTORS))}")
         for i, name in enumerate(spec.anchors):
-            if not (name in ANCHORS or name in spec.lexicons or name.startswith("quantities:")):
+            if not (name in ANCHORS or name in spec.lexicons or name.startswith("quantities:")
+                    or (name.startswith("signal:") and name.split(":", 1)[1] in SENTENCE_SIGNALS)):
                 raise RubricError(f"{where}:rules.{rule_id}.anchors[{i}]",
                                   f"{name!r} is not a lexicon of this rule, quantities:<role|kind>, "
-                                  f"or one of {', '.join(sorted(ANCHORS))}")
+                                  f"signal:<{'|'.join(SENTENCE_SIGNALS)}>, or one of {', '.join(sorted(ANCHORS))}")
         for i, name in enumerate(spec.vetoes):
             if name not in spec.lexicons:
                 raise RubricError(f"{where}:rules.{rule_id}.vetoes[{i}]", f"{name!r} is not a lexicon of this rule")

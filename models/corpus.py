@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "raw"
+EVIDENCE = DATA.parent / "evidence"  # sentence-level evidence labels, one file per raw slice
+EVIDENCE_KEYS = ("speed", "check", "risk", "model_metric", "metric_link")
 SEED = "starlint-2026"
 LABELS = ("situation", "task", "action", "result", "reflection", "other")
 
@@ -78,9 +80,36 @@ def _record(r: dict) -> Record:
                   bool(r["has_metric"]), quality, split_of(r["id"]))
 
 
+def load_evidence(records: list[Record], evidence_dir: Path = EVIDENCE) -> dict[str, dict[str, frozenset[int]]]:
+    """Sentence-level evidence per answer id: for each of EVIDENCE_KEYS, the indices of the
+    sentences that carry it (models/data/LABELING.md). Every record must have a line, and
+    every index must point at one of its sentences."""
+    n_sents = {r.id: len(r.sentences) for r in records}
+    out: dict[str, dict[str, frozenset[int]]] = {}
+    for f in sorted(evidence_dir.glob("*.jsonl")):
+        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            e = json.loads(line)
+            if e.get("id") not in n_sents:
+                raise ValueError(f"{f}:{n}: evidence for unknown answer id {e.get('id')!r}")
+            ev = {k: frozenset(e[k]) for k in EVIDENCE_KEYS}
+            if any(not 0 <= i < n_sents[e["id"]] for idx in ev.values() for i in idx):
+                raise ValueError(f"{f}:{n}: a sentence index is out of range for {e['id']}")
+            out[e["id"]] = ev
+    missing = [r.id for r in records if r.id not in out]
+    if missing:
+        raise ValueError(f"{evidence_dir}: no evidence line for {len(missing)} answer(s), e.g. {missing[0]}")
+    return out
+
+
 def data_hash(data_dir: Path = DATA) -> str:
+    """SHA-256 over the raw slices and their evidence files: what the models were trained on."""
     h = hashlib.sha256()
-    for f in sorted(data_dir.glob("*.jsonl")):
-        h.update(f.name.encode())
+    files = sorted(data_dir.glob("*.jsonl"))
+    if data_dir == DATA:
+        files += sorted(EVIDENCE.glob("*.jsonl"))
+    for f in files:
+        h.update(f"{f.parent.name}/{f.name}".encode() if f.parent == EVIDENCE else f.name.encode())
         h.update(f.read_bytes())
     return h.hexdigest()

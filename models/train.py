@@ -6,10 +6,13 @@
    transformer itself instead, for comparison (see models/README.md for both).
 1. STAR sentence classifier: logistic regression over [sentence embedding, answer mean
    embedding, cue features], trained on gold sentences of the train split; C chosen on dev.
-2. Self-praise sentence scorer: logistic regression over the sentence embedding, trained on gold
-   sentences labeled `other` in answers labeled generic-claim (a noisy proxy: the corpus has no
-   sentence-level anti-pattern labels). Its two highest log-odds per answer are answer features,
-   and its top sentence anchors generic-claim. C by out-of-fold average precision.
+2. Sentence-signal scorers, one logistic regression each over the sentence embedding and the
+   sentence's lexicon hit counts (check words said in the negative apart): speed
+   boast, check (validation/safeguard), risk named, model metric, metric tied to an outcome
+   (labels: models/data/evidence, one line per answer) and self-praise (a proxy: gold `other`
+   sentences in answers labeled generic-claim). Each signal's two highest log-odds per answer
+   are answer features; self-praise's top sentence also anchors generic-claim. C by
+   out-of-fold average precision.
 3. Answer-level rule classifiers (one per anti-pattern with enough positives): logistic regression
    over answer features, which include every base rule's own verdict. C and the decision
    threshold are chosen by 5-fold cross-validation over train + dev (max out-of-fold F1, gated as
@@ -17,7 +20,7 @@
    them are out-of-fold too, as they would be at inference. The quality regressor's alpha is
    chosen the same way. The test split is never read.
 4. Artifacts: models/artifacts/{star,rules}.skops (rules.skops holds the rule, quality and
-   self-praise models), static/ + meta.json (file hashes, training-data hash, library versions,
+   sentence-signal models), static/ + meta.json (file hashes, training-data hash, library versions,
    the encoder, thresholds, dev metrics).
 """
 
@@ -46,22 +49,22 @@ from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from evaluator import __version__  # noqa: E402
-from evaluator.answer import Answer, Sentence  # noqa: E402
-from evaluator.features import answer_features, sentence_features  # noqa: E402
+from evaluator.answer import SENTENCE_SIGNALS, Answer, Sentence  # noqa: E402
+from evaluator.features import answer_features, sentence_features, signal_features  # noqa: E402
 from evaluator.lexicon import rubric_lexicons  # noqa: E402
 from evaluator.pipeline import Evaluator  # noqa: E402
 from evaluator.report import STAR_PARTS  # noqa: E402
 from evaluator.rules import DETECTORS, anchor_spans  # noqa: E402
 from evaluator.text import normalize  # noqa: E402
 
-from .corpus import Record, data_hash, load  # noqa: E402
+from .corpus import Record, data_hash, load, load_evidence  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "artifacts"
 CACHE = ROOT / ".cache"
 MIN_POSITIVES = 12
 C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
-PRAISE_C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1)
+SIGNAL_C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1)
 STAR_C_GRID = (0.001, *C_GRID)  # 0.003 was the edge of C_GRID once the corpus reached 1,930 answers
 # Weight of the learned quality estimate in the full-mode score (the rest is the rubric formula).
 QUALITY_BLEND = 0.5
@@ -73,6 +76,7 @@ class Corpus:
 
     def __init__(self, records: list[Record], ev: Evaluator) -> None:
         self.records = records
+        self.evidence = load_evidence(records)
         compiled = ev._compile("base")
         docs = ev.nlp.pipe([normalize(r.text) for r in records], batch_size=64)
         self.pred: list[Answer] = []
@@ -134,26 +138,31 @@ def apply_star(clf, answer: Answer, vecs: np.ndarray) -> None:  # noqa: ANN001
         s.star = {p: float(row[classes.index(p)]) for p in STAR_PARTS}
 
 
-def praise_xy(c: Corpus, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Gold sentences and their self-praise proxy label: an `other` sentence in an answer labeled
-    generic-claim (LABELING.md files generic self-praise under `other`). Greetings and filler are
-    `other` too, so the label is noisy; the scorer is a feature and an anchor, never a verdict."""
-    xs, ys = [], []
-    for i in ids:
-        rec = c.records[i]
-        xs.append(c.gold_vecs[i])
-        ys += [lab == "other" and "generic-claim" in rec.antipatterns for _, lab in rec.sentences]
-    return np.vstack(xs), np.array(ys)
+def signal_labels(c: Corpus, i: int, signal: str) -> list[bool]:
+    """Per gold sentence of answer ``i``: does it carry ``signal``? Five signals come from the
+    evidence files (models/data/evidence, labeled by the team); self_praise is a proxy from the
+    STAR labels: an `other` sentence in an answer labeled generic-claim (LABELING.md files generic
+    self-praise under `other`; greetings and filler are `other` too, so it is noisy)."""
+    rec = c.records[i]
+    if signal == "self_praise":
+        return [lab == "other" and "generic-claim" in rec.antipatterns for _, lab in rec.sentences]
+    marked = c.evidence[rec.id][signal]
+    return [k in marked for k in range(len(rec.sentences))]
 
 
-def fit_praise(x: np.ndarray, y: np.ndarray, C: float):  # noqa: ANN201
+def signal_xy(c: Corpus, ids: list[int], signal: str) -> tuple[np.ndarray, np.ndarray]:
+    return (np.vstack([c.gold_signal_x[i] for i in ids]),
+            np.array([y for i in ids for y in signal_labels(c, i, signal)]))
+
+
+def fit_signal(x: np.ndarray, y: np.ndarray, C: float):  # noqa: ANN201
     clf = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=3000, class_weight="balanced"))
     return clf.fit(x, y)
 
 
-def apply_praise(clf, answer: Answer, vecs: np.ndarray) -> None:  # noqa: ANN001
-    for s, p in zip(answer.sentences, clf.predict_proba(vecs)[:, 1]):
-        s.self_praise = float(p)
+def apply_signal(clf, name: str, answer: Answer, x: np.ndarray) -> None:  # noqa: ANN001
+    for s, p in zip(answer.sentences, clf.predict_proba(x)[:, 1]):
+        s.signals[name] = float(p)
 
 
 def answer_matrix(c: Corpus, ids: list[int], rule_ids: list[str], lex_keys: list[str]) -> np.ndarray:
@@ -161,7 +170,7 @@ def answer_matrix(c: Corpus, ids: list[int], rule_ids: list[str], lex_keys: list
     for i in ids:
         a = c.pred[i]
         verdicts = {rid: bool(DETECTORS[spec.detector](a, spec)) for rid, spec in c.base_rubric.rules.items()}
-        rows.append(answer_features(a, c.pred_vecs[i], rule_ids, verdicts, lex_keys))
+        rows.append(answer_features(a, c.pred_vecs[i], rule_ids, verdicts, lex_keys, SENTENCE_SIGNALS))
     return np.vstack(rows)
 
 
@@ -261,27 +270,35 @@ def main(argv: list[str] | None = None) -> int:
             if f == k:
                 apply_star(clf_k, c.pred[i], c.pred_vecs[i])
 
-    # 2. self-praise sentence scorer: C by out-of-fold average precision on gold sentences; pool
-    # answers get out-of-fold scores (as at inference), the final scorer is fitted on the pool.
+    # 2. sentence-signal scorers (self-praise, speed boast, check, risk, model metric, metric
+    # linked to an outcome): C by out-of-fold average precision on gold sentences; pool answers
+    # get out-of-fold scores (as at inference), the final scorers are fitted on the pool.
     from sklearn.metrics import average_precision_score
 
-    praise_ap = {}
-    for C in PRAISE_C_GRID:
-        ys, ps = [], []
+    lex_keys = sorted(rubric_lexicons(c.base_rubric))
+    c.gold_signal_x = [signal_features(a, v, lex_keys) for a, v in zip(c.gold, c.gold_vecs)]
+    c.pred_signal_x = [signal_features(a, v, lex_keys) for a, v in zip(c.pred, c.pred_vecs)]
+    signal_models, signal_meta = {}, {}
+    for name in SENTENCE_SIGNALS:
+        ap = {}
+        for C in SIGNAL_C_GRID:
+            ys, ps = [], []
+            for k in range(5):
+                xf, yf = signal_xy(c, [i for i, f in zip(pool, folds) if f != k], name)
+                xh, yh = signal_xy(c, [i for i, f in zip(pool, folds) if f == k], name)
+                ys.append(yh)
+                ps.append(fit_signal(xf, yf, C).predict_proba(xh)[:, 1])
+            ap[C] = float(average_precision_score(np.concatenate(ys), np.concatenate(ps)))
+        best_C = max(ap, key=lambda k: (ap[k], -k))
         for k in range(5):
-            xf, yf = praise_xy(c, [i for i, f in zip(pool, folds) if f != k])
-            xh, yh = praise_xy(c, [i for i, f in zip(pool, folds) if f == k])
-            ys.append(yh)
-            ps.append(fit_praise(xf, yf, C).predict_proba(xh)[:, 1])
-        praise_ap[C] = float(average_precision_score(np.concatenate(ys), np.concatenate(ps)))
-    praise_C = max(praise_ap, key=lambda k: (praise_ap[k], -k))
-    print("self-praise CV average precision by C:", {k: round(v, 3) for k, v in praise_ap.items()}, "->", praise_C)
-    for k in range(5):
-        clf_k = fit_praise(*praise_xy(c, [i for i, f in zip(pool, folds) if f != k]), praise_C)
-        for i, f in zip(pool, folds):
-            if f == k:
-                apply_praise(clf_k, c.pred[i], c.pred_vecs[i])
-    praise_clf = fit_praise(*praise_xy(c, pool), praise_C)
+            clf_k = fit_signal(*signal_xy(c, [i for i, f in zip(pool, folds) if f != k], name), best_C)
+            for i, f in zip(pool, folds):
+                if f == k:
+                    apply_signal(clf_k, name, c.pred[i], c.pred_signal_x[i])
+        signal_models[name] = fit_signal(*signal_xy(c, pool, name), best_C)
+        positives = int(sum(sum(signal_labels(c, i, name)) for i in pool))
+        signal_meta[name] = {"C": best_C, "cv_average_precision": round(ap[best_C], 4), "positives": positives}
+        print(f"  signal {name:<13} C={best_C:<6} CV average precision={ap[best_C]:.3f} ({positives} positive sentences)")
 
     # 3. rule classifiers
     rule_ids = sorted(c.base_rubric.rules)
@@ -328,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     import skops.io as sio
 
     files = {}
-    for name, obj in (("star.skops", star_clf), ("rules.skops", {"models": models, "quality": quality_model, "praise": praise_clf})):
+    for name, obj in (("star.skops", star_clf), ("rules.skops", {"models": models, "quality": quality_model, "signals": signal_models})):
         # deflate: the schema spells out ColumnTransformer's index lists, ~7 MB uncompressed
         data = deterministic_zip(sio.dumps(obj, compression=zipfile.ZIP_DEFLATED, compresslevel=9))
         (ARTIFACTS / name).write_bytes(data)
@@ -344,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         "star": {"C": star_C, "dev_macro_f1": round(scores[star_C], 4), "classes": list(star_clf.classes_)},
         "thresholds": thresholds, "cv_f1": cv_f1, "selection": "rules and quality: 5-fold CV over train+dev; STAR C: dev",
         "quality": {"alpha": q_alpha, "cv_spearman": round(q_scores[q_alpha], 4)},
-        "self_praise": {"C": praise_C, "cv_average_precision": round(praise_ap[praise_C], 4)},
+        "signals": signal_meta, "feature_signals": list(SENTENCE_SIGNALS),
         "quality_blend": QUALITY_BLEND,
         "feature_rule_ids": rule_ids, "feature_lexicon_keys": lex_keys,
         "splits": {s: len(c.idx(s)) for s in ("train", "dev", "test")},

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from evaluator import Evaluator, ModelMissingError
+from evaluator.answer import SENTENCE_SIGNALS
 from evaluator.embed import STATIC_FILES, load_encoder
 from evaluator.models import TrainedModels, artifacts_dir
 from evaluator.nlp import load_nlp
@@ -133,7 +134,7 @@ def test_self_praise_idiom_no_phrase_lists_is_found_and_pointed_at(full_ev: Eval
     assert not [f for f in full_ev.evaluate(story).findings if f.rule == "generic-claim"]
 
 
-def test_rules_bundle_without_praise_scorer_names_the_fix(tmp_path: Path) -> None:
+def test_rules_bundle_without_signal_scorers_names_the_fix(tmp_path: Path) -> None:
     import hashlib
     import zipfile
 
@@ -141,13 +142,13 @@ def test_rules_bundle_without_praise_scorer_names_the_fix(tmp_path: Path) -> Non
 
     d = _copy(tmp_path)
     bundle = sio.loads((d / "rules.skops").read_bytes(), trusted=sio.get_untrusted_types(data=(d / "rules.skops").read_bytes()))
-    del bundle["praise"]
+    del bundle["signals"]
     data = sio.dumps(bundle, compression=zipfile.ZIP_DEFLATED)
     (d / "rules.skops").write_bytes(data)
     meta = json.loads((d / "meta.json").read_text())
     meta["files"]["rules.skops"] = hashlib.sha256(data).hexdigest()
     (d / "meta.json").write_text(json.dumps(meta))
-    with pytest.raises(ModelMissingError, match="predates the self-praise scorer.*make train"):
+    with pytest.raises(ModelMissingError, match="predates the sentence-signal scorers.*make train"):
         TrainedModels(load_nlp("full"), d)
 
 
@@ -157,6 +158,42 @@ def test_every_model_runs_as_one_affine_map() -> None:
     import numpy as np
 
     m = TrainedModels(load_nlp("full"))
-    assert m._star_fast and m._rules_fast and m._quality_fast and m._praise_fast
-    x = np.random.default_rng(1).normal(size=(8, m.praise_clf[-1].coef_.shape[1]))
-    np.testing.assert_allclose(m._praise_proba(x), m.praise_clf.predict_proba(x)[:, 1], atol=1e-6)
+    assert m._star_fast and m._rules_fast and m._quality_fast and m._signals_fast
+    assert m.signal_names == list(SENTENCE_SIGNALS)
+    x = np.random.default_rng(1).normal(size=(8, m.signal_models["speed"][-1].coef_.shape[1]))
+    slow = np.column_stack([m.signal_models[n].predict_proba(x)[:, 1] for n in m.signal_names])
+    np.testing.assert_allclose(m._signal_proba(x), slow, atol=1e-6)
+
+
+def test_sentence_signals_mark_the_evidence(full_ev: Evaluator) -> None:
+    """Each sentence carries the scorers' estimates; the boast and the check land on the right
+    sentences of an answer none of whose words the scorers were written around."""
+    from evaluator.text import normalize
+
+    text = ("Our bakery chain wasted a fifth of its bread every evening. "
+            "I worked with the store leads on a model that predicts each shop's afternoon demand. "
+            "We had it running in every shop within eight days, far quicker than anyone expected. "
+            "For the first month a store lead compared every suggestion with their own order before using it.")
+    a = full_ev._answer(text, full_ev.nlp(normalize(text)), full_ev._compile("general"), None)
+    full_ev._models.prepare([a], full_ev._embed([a]))
+    assert len(a.sentences) == 4 and all(set(s.signals) == set(SENTENCE_SIGNALS) for s in a.sentences)
+    speed = max(range(len(a.sentences)), key=lambda k: a.sentences[k].signals["speed"])
+    check = max(range(len(a.sentences)), key=lambda k: a.sentences[k].signals["check"])
+    assert (speed, check) == (2, 3)
+
+
+def test_evidence_labels_cover_every_answer_and_point_inside_it(tmp_path: Path) -> None:
+    from evaluator._models.corpus import EVIDENCE, load, load_evidence
+
+    records = load()
+    evidence = load_evidence(records)  # the shipped files: complete and in range
+    assert set(evidence) == {r.id for r in records}
+    first = sorted(EVIDENCE.glob("*.jsonl"))[0]
+    lines = first.read_text(encoding="utf-8").splitlines()
+    (tmp_path / first.name).write_text("\n".join(lines[1:]) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no evidence line for 1 answer"):
+        load_evidence([r for r in records if r.id in {json.loads(x)["id"] for x in lines}], tmp_path)
+    bad = json.loads(lines[0]) | {"speed": [999]}
+    (tmp_path / first.name).write_text(json.dumps(bad) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=f"{first.name}:1: a sentence index is out of range"):
+        load_evidence([r for r in records if r.id == bad["id"]], tmp_path)

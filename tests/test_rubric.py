@@ -92,3 +92,23 @@ def test_inline_rubric_cannot_extend_a_path() -> None:
     with pytest.raises(RubricError, match="only extend a rubric id"):
         rubric_from_text("id: x\nname: X\nextends: /etc/passwd\n")
     assert rubric_from_text("id: x\nname: X\nextends: general\n").id == "x"
+
+
+def test_signal_anchor_must_name_a_sentence_signal(tmp_path: Path) -> None:
+    body = """
+id: mine
+name: Mine
+extends: general
+rules:
+  brags-fast:
+    detector: phrase
+    level: suggestion
+    message: "Speed alone sounds like risk."
+    suggestion: "Say how you checked it."
+    source: coach-notes.txt
+    anchors: ["{anchor}"]
+    lexicons: {{phrases: [in record time]}}
+"""
+    assert load_rubric(str(_write(tmp_path, body.format(anchor="signal:speed")))).rules["brags-fast"]
+    with pytest.raises(RubricError, match=r"anchors\[0\].*signal:<self_praise\|speed\|check"):
+        load_rubric(str(_write(tmp_path, body.format(anchor="signal:swagger"))))

@@ -48,7 +48,8 @@ def anchor_spans(answer: "Answer", rule: "RuleSpec") -> list[tuple[int, int]]:
     """Where a finding of this rule could point: the rule's precondition evidence.
 
     A rule's ``anchors`` name lexicons of the rule, registered anchors (``first-sentence``,
-    ``i-claims``...), or ``quantities:<role or kind>``. A trained model may only raise a finding
+    ``i-claims``...), ``quantities:<role or kind>``, or ``signal:<name>`` (a trained sentence
+    scorer's top sentence; full mode only). A trained model may only raise a finding
     where an anchor exists (it decides *whether*; the rule decides *where*).
     """
     if answer.word_count < rule.params.get("min_words", 0):
@@ -57,12 +58,22 @@ def anchor_spans(answer: "Answer", rule: "RuleSpec") -> list[tuple[int, int]]:
     for name in rule.anchors:
         if name in ANCHORS:
             spans += ANCHORS[name](answer, rule)
+        elif name.startswith("signal:"):
+            spans += _top_signal_sentence(answer, name.split(":", 1)[1])
         elif name.startswith("quantities:"):
             want = name.split(":", 1)[1]
             spans += [(q.start, q.end) for q in answer.quantities if want in (q.role, q.kind)]
         else:
             spans += answer.hits(rule.id, name)
     return sorted(spans)
+
+
+def _top_signal_sentence(answer: "Answer", signal: str) -> list[tuple[int, int]]:
+    """The sentence a trained sentence scorer rates highest for ``signal``, if more likely than
+    not: evidence in words no phrase list keeps up with ("nobody outworks me"). Empty in rules
+    mode, where no scorer runs."""
+    best = max(answer.sentences, key=lambda s: s.signals.get(signal, 0.0), default=None)
+    return [(best.start, best.end)] if best is not None and best.signals.get(signal, 0.0) >= 0.5 else []
 
 
 @anchor("first-sentence")

@@ -55,15 +55,6 @@ def generic_claim(answer: "Answer", rule: "RuleSpec") -> list[Hit]:
     return hits
 
 
-@anchor("praise-sentences")
-def praise_sentences(answer: "Answer", rule: "RuleSpec") -> list[tuple[int, int]]:
-    """The sentence the trained self-praise scorer rates highest, if more likely than not ("nobody
-    outworks me", "leadership comes naturally to me"): idioms no phrase list keeps up with.
-    Empty in rules mode, where no scorer runs."""
-    best = max(answer.sentences, key=lambda s: s.self_praise, default=None)
-    return [(best.start, best.end)] if best is not None and best.self_praise >= 0.5 else []
-
-
 _COPULA = frozenset(("'m", "am"))
 _SOFTENERS = frozenset("very really so extremely incredibly naturally always genuinely truly honestly just super highly "
                        "deeply pretty quite definitely totally basically simply also".split())
