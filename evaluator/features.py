@@ -17,6 +17,7 @@ from bisect import bisect_right
 import numpy as np
 
 from .answer import ANSWER_KINDS, Answer
+from .negation import affirmed
 from .report import STAR_PARTS
 from .star import cue_features
 
@@ -54,8 +55,6 @@ def signal_features(answer: Answer, sent_vecs: np.ndarray, lexicon_keys: list[st
     base lexicon start in the sentence, and how many check words in it are said in the negative.
     The sentence scorers see both: the embedding for checks and boasts in plain words, the
     lexicons for "ship it to all users" (a rollout, not a check) and "no time for a pilot"."""
-    from .negation import affirmed
-
     starts = [s.start for s in answer.sentences]
     n = len(starts)
     counts = np.zeros((n, len(lexicon_keys) + len(CHECK_LEXICONS)), dtype=np.float32)
