@@ -87,7 +87,7 @@ def answer_features(answer: Answer, sent_vecs: np.ndarray, rule_ids: list[str],
     """One row per answer. ``rule_ids``/``lexicon_keys``/``signals`` fix the column order
     (stored in the artifact)."""
     star = [max((s.star.get(p, 0.0) for s in answer.sentences), default=0.0) for p in STAR_PARTS]
-    praise = [z for name in signals for z in top_two(answer, name)]
+    evidence = [z for name in signals for z in top_two(answer, name)]
     q_roles = [sum(q.role == r for q in answer.quantities) for r in QUANTITY_ROLES]
     q_kinds = [sum(q.kind == k for q in answer.quantities) for k in QUANTITY_KINDS]
     kind = [float(answer.kind == k) for k in ANSWER_KINDS]
@@ -95,6 +95,6 @@ def answer_features(answer: Answer, sent_vecs: np.ndarray, rule_ids: list[str],
     lex = [math.log1p(len(answer.lexicon_hits.get(k, []))) for k in lexicon_keys]
     n = len(answer.sentences)
     scalars = [math.log1p(answer.word_count), math.log1p(n), float(answer.parsed)]
-    dense = np.array([*star, *praise, *map(math.log1p, q_roles), *map(math.log1p, q_kinds), *kind, *verdicts, *lex, *scalars],
+    dense = np.array([*star, *evidence, *map(math.log1p, q_roles), *map(math.log1p, q_kinds), *kind, *verdicts, *lex, *scalars],
                      dtype=np.float32)
     return np.concatenate([sent_vecs.mean(axis=0), sent_vecs.max(axis=0), dense]).astype(np.float32)

@@ -302,7 +302,6 @@ def main(argv: list[str] | None = None) -> int:
 
     # 3. rule classifiers
     rule_ids = sorted(c.base_rubric.rules)
-    lex_keys = sorted(rubric_lexicons(c.base_rubric))
     apl = answer_matrix(c, pool, rule_ids, lex_keys)
     models, thresholds, cv_f1 = {}, {}, {}
     for rid in rule_ids:

@@ -16,27 +16,20 @@ def rules(ev: Evaluator, text: str) -> set[str]:
     return {f.rule for f in ev.evaluate(text).findings}
 
 
-@pytest.mark.parametrize("check", [
-    "There was no time for a pilot",
-    "We went ahead rather than waste time on a pilot",
-    "We skipped the pilot",
-    "We did not wait for the compliance review",
+@pytest.mark.parametrize("check,skipped", [
+    ("There was no time for a pilot", True),
+    ("We went ahead rather than waste time on a pilot", True),
+    ("We skipped the pilot", True),
+    ("We did not wait for the compliance review", True),
+    ("We ran a two-week pilot in three branches first", False),
+    ("We did not launch until the pilot in three branches ended", False),
+    ("The compliance review signed off before launch", False),
 ])
-def test_skipped_check_does_not_validate_speed(ev: Evaluator, check: str) -> None:
+def test_a_skipped_check_validates_nothing_a_performed_one_does(ev: Evaluator, check: str, skipped: bool) -> None:
     text = (f"Our branches needed a loan scoring model before the spring rush. {check}, so we "
             "shipped the model to every branch in two weeks and loans issued went up 30 %.")
-    assert {"unvalidated-speed", "no-risk-awareness"} <= rules(ev, text)
-
-
-@pytest.mark.parametrize("check", [
-    "We ran a two-week pilot in three branches first",
-    "We did not launch until the pilot in three branches ended",
-    "The compliance review signed off before launch",
-])
-def test_performed_check_still_validates(ev: Evaluator, check: str) -> None:
-    text = (f"Our branches needed a loan scoring model before the spring rush. {check}, and we "
-            "shipped the model to every branch in two weeks; loans issued went up 30 %.")
-    assert not {"unvalidated-speed", "no-risk-awareness"} & rules(ev, text)
+    flagged = {"unvalidated-speed", "no-risk-awareness"} & rules(ev, text)
+    assert flagged == ({"unvalidated-speed", "no-risk-awareness"} if skipped else set())
 
 
 def test_a_risk_named_in_the_negative_is_still_named(ev: Evaluator) -> None:
