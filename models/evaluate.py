@@ -123,12 +123,20 @@ def length_baseline(train: list[Record], records: list[Record]) -> Result:
 
 def run(split: str = "test", mode: str = "full", data_dir: Path | None = None) -> list[Result]:
     """``data_dir``: another directory of labeled slices (a coach's own answers, or a subset of
-    the corpus such as the slices that existed when a figure was first reported)."""
-    records = load(data_dir) if data_dir is not None else load()
-    chosen = [r for r in records if r.split == split]
+    the corpus such as the slices that existed when a figure was first reported). ``split="all"``
+    measures every answer of ``data_dir`` (a held-out set written after the models were frozen);
+    it is refused on the bundled corpus, whose train split the models were fitted on. The
+    length-only baseline is always fitted on the bundled train split, so its thresholds do not
+    depend on the answers being measured."""
+    if split == "all" and data_dir is None:
+        raise ValueError("--split all measures every answer of a --data directory; on the bundled corpus "
+                         "it would score the models on their own training answers (use --split dev or test)")
+    corpus = load()
+    records = load(data_dir) if data_dir is not None else corpus
+    chosen = [r for r in records if split in ("all", r.split)]
     if not chosen:
         raise ValueError(f"no {split!r} answers in {data_dir or 'the corpus'}: nothing to measure")
-    train = [r for r in records if r.split == "train"]
+    train = [r for r in corpus if r.split == "train"]
     texts = [r.text for r in chosen]
     results = []
     systems = [mode] if mode == "rules" else [mode, "rules"]

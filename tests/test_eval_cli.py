@@ -67,3 +67,20 @@ def test_eval_with_no_answers_in_the_split_says_so(tmp_path: Path) -> None:
     (tmp_path / "mine.jsonl").write_text(json.dumps(_record(_test_ids(1)[0], weak=False)) + "\n", encoding="utf-8")
     p = run("eval", "--split", "dev", "--mode", "rules", "--data", str(tmp_path))
     assert p.returncode == 2 and "no 'dev' answers" in p.stderr
+
+
+def test_split_all_measures_every_answer_of_a_held_out_directory(tmp_path: Path) -> None:
+    ids = ["own-a", "own-b", "own-c", "own-d"]  # whatever their id-hash split, all are measured
+    assert {split_of(i) for i in ids} != {"test"}
+    lines = [json.dumps(_record(i, weak=k % 2 == 0)) for k, i in enumerate(ids)]
+    (tmp_path / "held.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    p = run("eval", "--split", "all", "--mode", "rules", "--data", str(tmp_path))
+    assert p.returncode == 0, p.stderr
+    rows = {line.split("|")[1].strip(): line for line in p.stdout.splitlines() if line.startswith("|")}
+    assert rows["reflection"].split("|")[5].strip() == "2"
+    assert "split=all" in p.stdout
+
+
+def test_split_all_is_refused_on_the_bundled_corpus() -> None:
+    p = run("eval", "--split", "all", "--mode", "rules")
+    assert p.returncode == 2 and "--data" in p.stderr and "training answers" in p.stderr

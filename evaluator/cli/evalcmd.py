@@ -14,6 +14,7 @@ class Split(str, Enum):
     dev = "dev"
     test = "test"
     train = "train"
+    all = "all"  # every answer of a --data directory (a held-out set)
 
 
 class EvalMode(str, Enum):
@@ -26,7 +27,8 @@ def eval_(
     split: Split = typer.Option(Split.test, "--split", help="Corpus split to measure on."),
     mode: EvalMode = typer.Option(EvalMode.full, "--mode", help="System under test; baselines run alongside."),
     data: Path = typer.Option(None, "--data", help="Directory of labeled *.jsonl slices (models/data/LABELING.md) "
-                              "to measure instead of the bundled corpus; answers keep their id-hash split.",
+                              "to measure instead of the bundled corpus; answers keep their id-hash split "
+                              "(--split all measures every one of them).",
                               exists=True, file_okay=False, dir_okay=True),
 ) -> None:
     """Per-component and per-rule precision/recall/F1, macro-F1 and score-vs-quality Spearman,
