@@ -20,7 +20,7 @@ from .report import STAR_PARTS
 
 # What the trained sentence scorers estimate per sentence (models/train.py trains exactly these;
 # models/data/evidence/ holds the labels of all but self_praise, a proxy from the STAR labels).
-SENTENCE_SIGNALS = ("self_praise", "speed", "check", "risk", "model_metric", "metric_link")
+SENTENCE_SIGNALS = ("self_praise", "speed", "validation", "safeguard", "risk", "model_metric", "metric_link")
 
 
 @dataclass
@@ -30,8 +30,8 @@ class Sentence:
     text: str
     star: dict[str, float] = field(default_factory=dict)
     # Sentence-level evidence from the trained scorers (full mode; empty in rules mode):
-    # P(self_praise), P(speed boast), P(check), P(risk named), P(model metric), P(metric tied to
-    # an outcome). See models/README.md; they feed the answer-level models and the ``signal:``
+    # P(self_praise), P(speed boast), P(validation step), P(safeguard), P(risk named), P(model
+    # metric), P(metric tied to an outcome). See models/README.md; they feed the answer-level models and the ``signal:``
     # anchors.
     signals: dict[str, float] = field(default_factory=dict)
 

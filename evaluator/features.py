@@ -4,7 +4,8 @@
 Sentence features: the embedding of the sentence (see :mod:`evaluator.embed`), the mean embedding of
 its answer, the previous and next sentence, and the cue features of :func:`evaluator.star.cue_features`.
 Answer features: mean and max of sentence embeddings, STAR probabilities per part (max over
-sentences), for each sentence signal the two highest log-odds over sentences, quantity counts by role and kind,
+sentences), for each sentence signal the two highest log-odds over sentences, the soft conjunctions
+of CONJUNCTIONS (a speed boast and no validation, ...), quantity counts by role and kind,
 the answer kind, length, and for every rule the detector's verdict and its lexicon hit counts —
 the model learns how far to trust each rule.
 """
@@ -81,13 +82,31 @@ def top_two(answer: Answer, signal: str) -> list[float]:
     return z + [z[-1] if z else _logit(0.0)] * (2 - len(z))
 
 
+# LABELING.md's evidence definitions as soft conjunctions over each signal's strongest sentence:
+# (signals that must be present, signals that must be absent). A linear model over the separate
+# maxima cannot say "a boast AND no check"; this product can.
+CONJUNCTIONS = ((("speed",), ("validation",)),          # unvalidated-speed
+                (("model_metric",), ("metric_link",)),   # accuracy-without-impact
+                ((), ("risk", "safeguard")))              # no-risk-awareness (with the AI-term count)
+
+
+def conjunctions(answer: Answer, signals: tuple[str, ...] | list[str]) -> list[float]:
+    """Log-odds of each CONJUNCTIONS term whose signals the bundle has."""
+    top = {name: max((s.signals.get(name, 0.0) for s in answer.sentences), default=0.0) for name in signals}
+    out = []
+    for present, absent in CONJUNCTIONS:
+        if all(n in top for n in (*present, *absent)):
+            out.append(_logit(math.prod(top[n] for n in present) * math.prod(1 - top[n] for n in absent)))
+    return out
+
+
 def answer_features(answer: Answer, sent_vecs: np.ndarray, rule_ids: list[str],
                     rule_verdicts: dict[str, bool], lexicon_keys: list[str],
                     signals: tuple[str, ...] | list[str] = ()) -> np.ndarray:
     """One row per answer. ``rule_ids``/``lexicon_keys``/``signals`` fix the column order
     (stored in the artifact)."""
     star = [max((s.star.get(p, 0.0) for s in answer.sentences), default=0.0) for p in STAR_PARTS]
-    evidence = [z for name in signals for z in top_two(answer, name)]
+    evidence = [z for name in signals for z in top_two(answer, name)] + conjunctions(answer, signals)
     q_roles = [sum(q.role == r for q in answer.quantities) for r in QUANTITY_ROLES]
     q_kinds = [sum(q.kind == k for q in answer.quantities) for k in QUANTITY_KINDS]
     kind = [float(answer.kind == k) for k in ANSWER_KINDS]

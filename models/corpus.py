@@ -14,7 +14,7 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "raw"
 EVIDENCE = DATA.parent / "evidence"  # sentence-level evidence labels, one file per raw slice
-EVIDENCE_KEYS = ("speed", "check", "risk", "model_metric", "metric_link")
+EVIDENCE_KEYS = ("speed", "validation", "safeguard", "risk", "model_metric", "metric_link")
 SEED = "starlint-2026"
 LABELS = ("situation", "task", "action", "result", "reflection", "other")
 

@@ -8,7 +8,7 @@
    embedding, cue features], trained on gold sentences of the train split; C chosen on dev.
 2. Sentence-signal scorers, one logistic regression each over the sentence embedding and the
    sentence's lexicon hit counts (check words said in the negative apart): speed
-   boast, check (validation/safeguard), risk named, model metric, metric tied to an outcome
+   boast, validation step, safeguard, risk named, model metric, metric tied to an outcome
    (labels: models/data/evidence, one line per answer) and self-praise (a proxy: gold `other`
    sentences in answers labeled generic-claim). Each signal's two highest log-odds per answer
    are answer features; self-praise's top sentence also anchors generic-claim. C by
@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
             if f == k:
                 apply_star(clf_k, c.pred[i], c.pred_vecs[i])
 
-    # 2. sentence-signal scorers (self-praise, speed boast, check, risk, model metric, metric
+    # 2. sentence-signal scorers (self-praise, speed boast, validation, safeguard, risk, model metric, metric
     # linked to an outcome): C by out-of-fold average precision on gold sentences; pool answers
     # get out-of-fold scores (as at inference), the final scorers are fitted on the pool.
     from sklearn.metrics import average_precision_score

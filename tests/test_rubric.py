@@ -110,5 +110,5 @@ rules:
     lexicons: {{phrases: [in record time]}}
 """
     assert load_rubric(str(_write(tmp_path, body.format(anchor="signal:speed")))).rules["brags-fast"]
-    with pytest.raises(RubricError, match=r"anchors\[0\].*signal:<self_praise\|speed\|check"):
+    with pytest.raises(RubricError, match=r"anchors\[0\].*signal:<self_praise\|speed\|validation\|safeguard"):
         load_rubric(str(_write(tmp_path, body.format(anchor="signal:swagger"))))
