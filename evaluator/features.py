@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from functools import cache
 
 import numpy as np
+import scipy.sparse as sp
 
 from .answer import ANSWER_KINDS, Answer
 from .negation import affirmed
@@ -49,13 +51,28 @@ def sentence_features(answer: Answer, sent_vecs: np.ndarray) -> np.ndarray:
 
 # lexicons whose words name a check; a hit said in the negative is counted apart ("no pilot")
 CHECK_LEXICONS = ("no-risk-awareness/safeguards", "unvalidated-speed/validation")
+# Word unigrams and bigrams hashed into this many columns (stateless: nothing to store but the
+# size, which meta.json records). Measured by 5-fold CV over train + dev, sentence-level average
+# precision of the scorers went from embedding + lexicon counts to this: speed 0.73 -> 0.81,
+# validation 0.70 -> 0.76, safeguard 0.75 -> 0.82, risk 0.50 -> 0.59: an averaged static
+# embedding blurs the few words ("every shop", "compared each") that decide these labels.
+HASH_FEATURES = 2**14
 
 
-def signal_features(answer: Answer, sent_vecs: np.ndarray, lexicon_keys: list[str]) -> np.ndarray:
-    """(n_sentences, dim + len(lexicon_keys) + 2): the sentence embedding, how many hits of each
-    base lexicon start in the sentence, and how many check words in it are said in the negative.
-    The sentence scorers see both: the embedding for checks and boasts in plain words, the
-    lexicons for "ship it to all users" (a rollout, not a check) and "no time for a pilot"."""
+@cache
+def _hasher():  # noqa: ANN202  (scikit-learn is imported only when full mode first needs it)
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(n_features=HASH_FEATURES, ngram_range=(1, 2), alternate_sign=False, binary=True,
+                             norm=None, dtype=np.float32)
+
+
+def signal_features(answer: Answer, sent_vecs: np.ndarray, lexicon_keys: list[str]) -> sp.csr_matrix:
+    """(n_sentences, dim + len(lexicon_keys) + 2 + len(CUE_KEYS) + HASH_FEATURES), sparse: the
+    sentence embedding, how many hits of each base lexicon start in the sentence, how many check
+    words in it are said in the negative, the STAR cue features, and its hashed word n-grams.
+    The embedding carries checks and boasts in plain words, the lexicons "ship it to all users"
+    (a rollout, not a check) and "no time for a pilot", the n-grams the exact wording."""
     starts = [s.start for s in answer.sentences]
     n = len(starts)
     counts = np.zeros((n, len(lexicon_keys) + len(CHECK_LEXICONS)), dtype=np.float32)
@@ -72,7 +89,10 @@ def signal_features(answer: Answer, sent_vecs: np.ndarray, lexicon_keys: list[st
         for h in hits:
             if h not in kept:
                 counts[sentence_of(h[0]), j] += 1
-    return np.hstack([sent_vecs, np.log1p(counts)]).astype(np.float32)
+    rows = (cue_features(answer, s, i) for i, s in enumerate(answer.sentences))
+    cues = np.array([[f[k] for k in CUE_KEYS] for f in rows], dtype=np.float32).reshape(n, len(CUE_KEYS))
+    dense = np.hstack([sent_vecs, np.log1p(counts), cues]).astype(np.float32)
+    return sp.hstack([sp.csr_matrix(dense), _hasher().transform([s.text for s in answer.sentences])], format="csr")
 
 
 def top_two(answer: Answer, signal: str) -> list[float]:

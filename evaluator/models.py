@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from spacy.language import Language
 
 from .answer import Answer
 from .embed import Encoder
 from .errors import ModelMissingError
-from .features import answer_features, sentence_features, signal_features
+from .features import HASH_FEATURES, answer_features, sentence_features, signal_features
 from .lexicon import LexiconMatcher, rubric_lexicons
 from .report import STAR_PARTS
 from .rubric import RuleSpec, load_rubric
@@ -94,6 +95,8 @@ class _Affine:
     def of(cls, pipeline: Any, n_features: int) -> "_Affine | None":
         try:
             steps, last = [s for _, s in pipeline.steps[:-1]], pipeline.steps[-1][1]
+            if len(steps) == 1 and type(steps[0]).__name__ == "StandardScaler":
+                return cls._scaled(steps[0], last)  # the sentence scorers: 16k columns, no probe
             probe = np.vstack([np.zeros((1, n_features)), np.eye(n_features)])
             for step in steps:
                 probe = step.transform(probe)
@@ -104,6 +107,16 @@ class _Affine:
             return cls(W.astype(np.float64), b.astype(np.float64))
         except Exception:  # noqa: BLE001  (anything unexpected: keep scikit-learn)
             return None
+
+
+    @classmethod
+    def _scaled(cls, scaler: Any, last: Any) -> "_Affine":
+        """StandardScaler then a linear model, in closed form: ((x - mean) / scale) @ coef.T + c."""
+        coef = np.atleast_2d(last.coef_).T.astype(np.float64)
+        scale = scaler.scale_ if scaler.scale_ is not None else np.ones(coef.shape[0])
+        W = coef / scale[:, None]
+        mean = scaler.mean_ if scaler.with_mean else np.zeros(coef.shape[0])
+        return cls(W, np.atleast_1d(last.intercept_).astype(np.float64) - mean @ W)
 
 
 def _check(fast: np.ndarray, slow: np.ndarray) -> bool:
@@ -139,6 +152,10 @@ class TrainedModels:
             raise ModelMissingError(f"{d / 'rules.skops'} predates the sentence-signal scorers; {FIX}.")
         self.signal_models: dict[str, Any] = bundle["signals"]
         self.signal_names: list[str] = list(self.meta["feature_signals"])
+        if self.meta.get("signal_hash_features") != HASH_FEATURES:
+            raise ModelMissingError(f"{meta_path} was trained with a different sentence feature layout "
+                                    f"(hashed n-grams {self.meta.get('signal_hash_features')}, this starlint "
+                                    f"uses {HASH_FEATURES}); {FIX}.")
         self.quality_blend = float(self.meta["quality_blend"])
         self.thresholds: dict[str, float] = self.meta["thresholds"]
         self.rule_ids: list[str] = self.meta["feature_rule_ids"]
@@ -182,7 +199,7 @@ class TrainedModels:
     def _star_proba(self, X: np.ndarray) -> np.ndarray:
         return _softmax(self._star_fast(X)) if self._star_fast else self.star_clf.predict_proba(X)
 
-    def _signal_proba(self, X: np.ndarray) -> np.ndarray:
+    def _signal_proba(self, X: sp.csr_matrix) -> np.ndarray:
         """(n_sentences, n_signals): every sentence scorer in one matrix product."""
         if self._signals_fast:
             return _sigmoid(self._signals_fast(X))
@@ -217,8 +234,8 @@ class TrainedModels:
             return
         views = [self._base_view(a) for a in answers]
         probs = self._star_proba(np.vstack([sentence_features(v, sv) for v, sv in zip(views, vecs)]))
-        signals = self._signal_proba(np.vstack([signal_features(v, sv, self.lexicon_keys)
-                                                for v, sv in zip(views, vecs)])).tolist()
+        signals = self._signal_proba(sp.vstack([signal_features(v, sv, self.lexicon_keys)
+                                                for v, sv in zip(views, vecs)], format="csr")).tolist()
         cols = [self.classes.index(p) for p in STAR_PARTS]
         i = 0
         for a in answers:

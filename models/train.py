@@ -40,6 +40,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
+import scipy.sparse as sp  # noqa: E402
 from scipy.stats import spearmanr  # noqa: E402
 from sklearn.compose import ColumnTransformer  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
@@ -50,7 +51,7 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from evaluator import __version__  # noqa: E402
 from evaluator.answer import SENTENCE_SIGNALS, Answer, Sentence  # noqa: E402
-from evaluator.features import answer_features, sentence_features, signal_features  # noqa: E402
+from evaluator.features import HASH_FEATURES, answer_features, sentence_features, signal_features  # noqa: E402
 from evaluator.lexicon import rubric_lexicons  # noqa: E402
 from evaluator.pipeline import Evaluator  # noqa: E402
 from evaluator.report import STAR_PARTS  # noqa: E402
@@ -64,7 +65,7 @@ ARTIFACTS = ROOT / "artifacts"
 CACHE = ROOT / ".cache"
 MIN_POSITIVES = 12
 C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
-SIGNAL_C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1)
+SIGNAL_C_GRID = (0.00003, 0.0001, 0.0003, 0.001, 0.003)  # strong L2: 16k hashed n-gram columns
 STAR_C_GRID = (0.001, *C_GRID)  # 0.003 was the edge of C_GRID once the corpus reached 1,930 answers
 # Weight of the learned quality estimate in the full-mode score (the rest is the rubric formula).
 QUALITY_BLEND = 0.5
@@ -150,13 +151,15 @@ def signal_labels(c: Corpus, i: int, signal: str) -> list[bool]:
     return [k in marked for k in range(len(rec.sentences))]
 
 
-def signal_xy(c: Corpus, ids: list[int], signal: str) -> tuple[np.ndarray, np.ndarray]:
-    return (np.vstack([c.gold_signal_x[i] for i in ids]),
+def signal_xy(c: Corpus, ids: list[int], signal: str) -> tuple[sp.csr_matrix, np.ndarray]:
+    return (sp.vstack([c.gold_signal_x[i] for i in ids], format="csr"),
             np.array([y for i in ids for y in signal_labels(c, i, signal)]))
 
 
-def fit_signal(x: np.ndarray, y: np.ndarray, C: float):  # noqa: ANN201
-    clf = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=3000, class_weight="balanced"))
+def fit_signal(x: sp.csr_matrix, y: np.ndarray, C: float):  # noqa: ANN201
+    """Scaled, not centred: the features are sparse. With an unpenalised intercept, centring would
+    change only the intercept, not the fitted weights."""
+    clf = make_pipeline(StandardScaler(with_mean=False), LogisticRegression(C=C, max_iter=3000, class_weight="balanced"))
     return clf.fit(x, y)
 
 
@@ -360,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         "star": {"C": star_C, "dev_macro_f1": round(scores[star_C], 4), "classes": list(star_clf.classes_)},
         "thresholds": thresholds, "cv_f1": cv_f1, "selection": "rules and quality: 5-fold CV over train+dev; STAR C: dev",
         "quality": {"alpha": q_alpha, "cv_spearman": round(q_scores[q_alpha], 4)},
-        "signals": signal_meta, "feature_signals": list(SENTENCE_SIGNALS),
+        "signals": signal_meta, "feature_signals": list(SENTENCE_SIGNALS), "signal_hash_features": HASH_FEATURES,
         "quality_blend": QUALITY_BLEND,
         "feature_rule_ids": rule_ids, "feature_lexicon_keys": lex_keys,
         "splits": {s: len(c.idx(s)) for s in ("train", "dev", "test")},
