@@ -120,6 +120,20 @@ def conjunctions(answer: Answer, signals: tuple[str, ...] | list[str]) -> list[f
     return out
 
 
+ABOUT_AI_COLUMNS = 2
+
+
+def about_ai_columns(answer: Answer, p_ai: float) -> list[float]:
+    """Appended to the answer features once the about-AI classifier has run: its log-odds, and
+    no-risk-awareness's evidence rule as a soft conjunction (about AI work, no risk named, no
+    safeguard; LABELING.md). The rule's other conjunction terms cannot know whether the answer
+    is about AI at all: "I'm passionate about AI" names no risk either."""
+    def top(name: str) -> float:
+        return max((s.signals.get(name, 0.0) for s in answer.sentences), default=0.0)
+
+    return [_logit(p_ai), _logit(p_ai * (1 - top("risk")) * (1 - top("safeguard")))]
+
+
 def answer_features(answer: Answer, sent_vecs: np.ndarray, rule_ids: list[str],
                     rule_verdicts: dict[str, bool], lexicon_keys: list[str],
                     signals: tuple[str, ...] | list[str] = ()) -> np.ndarray:

@@ -30,7 +30,8 @@ from spacy.language import Language
 from .answer import Answer
 from .embed import Encoder
 from .errors import ModelMissingError
-from .features import HASH_FEATURES, answer_features, sentence_features, signal_features
+from .features import (ABOUT_AI_COLUMNS, HASH_FEATURES, about_ai_columns, answer_features, sentence_features,
+                       signal_features)
 from .lexicon import LexiconMatcher, rubric_lexicons
 from .report import STAR_PARTS
 from .rubric import RuleSpec, load_rubric
@@ -151,6 +152,9 @@ class TrainedModels:
         if "signals" not in bundle:
             raise ModelMissingError(f"{d / 'rules.skops'} predates the sentence-signal scorers; {FIX}.")
         self.signal_models: dict[str, Any] = bundle["signals"]
+        if "about_ai" not in bundle:
+            raise ModelMissingError(f"{d / 'rules.skops'} predates the about-AI classifier; {FIX}.")
+        self.ai_model = bundle["about_ai"]
         self.signal_names: list[str] = list(self.meta["feature_signals"])
         if self.meta.get("signal_hash_features") != HASH_FEATURES:
             raise ModelMissingError(f"{meta_path} was trained with a different sentence feature layout "
@@ -193,6 +197,10 @@ class TrainedModels:
             W = np.hstack([a.W for a in parts.values()])  # type: ignore[union-attr]
             b = np.concatenate([a.b for a in parts.values()])  # type: ignore[union-attr]
             self._rules_fast = (list(parts), _Affine(W, b))
+        n_pre = n_ans - ABOUT_AI_COLUMNS
+        ai = _Affine.of(self.ai_model, n_pre)
+        x_pre = x[:, :n_pre]
+        self._ai_fast = ai if ai and _check(_sigmoid(ai(x_pre))[:, 0], self.ai_model.predict_proba(x_pre)[:, 1]) else None
         q = _Affine.of(self.quality_model, n_ans) if n_ans else None
         self._quality_fast = q if q and _check(q(x)[:, 0], self.quality_model.predict(x)) else None
 
@@ -244,6 +252,8 @@ class TrainedModels:
                 sent.signals = dict(zip(self.signal_names, signals[i + k]))
             i += len(a.sentences)
         rows = np.vstack([self._features(v, sv) for v, sv in zip(views, vecs)])
+        p_ai = _sigmoid(self._ai_fast(rows))[:, 0] if self._ai_fast else self.ai_model.predict_proba(rows)[:, 1]
+        rows = np.hstack([rows, np.array([about_ai_columns(a, p) for a, p in zip(answers, p_ai)])])
         per_rule = self._rule_proba(rows)
         grades = self._grades(rows)
         for k, a in enumerate(answers):

@@ -80,10 +80,10 @@ def _record(r: dict) -> Record:
                   bool(r["has_metric"]), quality, split_of(r["id"]))
 
 
-def load_evidence(records: list[Record], evidence_dir: Path = EVIDENCE) -> dict[str, dict[str, frozenset[int]]]:
-    """Sentence-level evidence per answer id: for each of EVIDENCE_KEYS, the indices of the
-    sentences that carry it (models/data/LABELING.md). Every record must have a line, and
-    every index must point at one of its sentences."""
+def load_evidence(records: list[Record], evidence_dir: Path = EVIDENCE) -> dict[str, dict]:
+    """Evidence per answer id: for each of EVIDENCE_KEYS, the frozenset of indices of the
+    sentences that carry it, and ``about_ai`` (bool) (models/data/LABELING.md). Every record must
+    have a line, and every index must point at one of its sentences."""
     n_sents = {r.id: len(r.sentences) for r in records}
     out: dict[str, dict[str, frozenset[int]]] = {}
     for f in sorted(evidence_dir.glob("*.jsonl")):
@@ -93,9 +93,12 @@ def load_evidence(records: list[Record], evidence_dir: Path = EVIDENCE) -> dict[
             e = json.loads(line)
             if e.get("id") not in n_sents:
                 raise ValueError(f"{f}:{n}: evidence for unknown answer id {e.get('id')!r}")
-            ev = {k: frozenset(e[k]) for k in EVIDENCE_KEYS}
+            ev: dict = {k: frozenset(e[k]) for k in EVIDENCE_KEYS}
             if any(not 0 <= i < n_sents[e["id"]] for idx in ev.values() for i in idx):
                 raise ValueError(f"{f}:{n}: a sentence index is out of range for {e['id']}")
+            if not isinstance(e.get("about_ai"), bool):
+                raise ValueError(f"{f}:{n}: about_ai must be true or false for {e['id']}")
+            ev["about_ai"] = e["about_ai"]
             out[e["id"]] = ev
     missing = [r.id for r in records if r.id not in out]
     if missing:

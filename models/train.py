@@ -6,21 +6,24 @@
    transformer itself instead, for comparison (see models/README.md for both).
 1. STAR sentence classifier: logistic regression over [sentence embedding, answer mean
    embedding, cue features], trained on gold sentences of the train split; C chosen on dev.
-2. Sentence-signal scorers, one logistic regression each over the sentence embedding and the
-   sentence's lexicon hit counts (check words said in the negative apart): speed
-   boast, validation step, safeguard, risk named, model metric, metric tied to an outcome
-   (labels: models/data/evidence, one line per answer) and self-praise (a proxy: gold `other`
-   sentences in answers labeled generic-claim). Each signal's two highest log-odds per answer
-   are answer features; self-praise's top sentence also anchors generic-claim. C by
-   out-of-fold average precision.
-3. Answer-level rule classifiers (one per anti-pattern with enough positives): logistic regression
+2. Sentence-signal scorers, one logistic regression each over the sentence embedding, the
+   sentence's lexicon hit counts (check words said in the negative apart), the STAR cue
+   features and its hashed word n-grams: speed boast, validation step, safeguard, risk named,
+   model metric, metric tied to an outcome (labels: models/data/evidence, one line per answer)
+   and self-praise (a proxy: gold `other` sentences in answers labeled generic-claim). Each
+   signal's two highest log-odds per answer are answer features, with soft conjunctions of
+   them; self-praise's top sentence also anchors generic-claim. C by out-of-fold average
+   precision.
+3. About-AI classifier (the evidence files' answer-level `about_ai`, no-risk-awareness's
+   precondition) over the answer features; its out-of-fold probability joins them. Then the
+   answer-level rule classifiers (one per anti-pattern with enough positives): logistic regression
    over answer features, which include every base rule's own verdict. C and the decision
    threshold are chosen by 5-fold cross-validation over train + dev (max out-of-fold F1, gated as
    inference gates), then the model is refitted on train + dev; the STAR probabilities fed to
    them are out-of-fold too, as they would be at inference. The quality regressor's alpha is
    chosen the same way. The test split is never read.
-4. Artifacts: models/artifacts/{star,rules}.skops (rules.skops holds the rule, quality and
-   sentence-signal models), static/ + meta.json (file hashes, training-data hash, library versions,
+4. Artifacts: models/artifacts/{star,rules}.skops (rules.skops holds the rule, quality,
+   about-AI and sentence-signal models), static/ + meta.json (file hashes, training-data hash, library versions,
    the encoder, thresholds, dev metrics).
 """
 
@@ -51,7 +54,8 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from evaluator import __version__  # noqa: E402
 from evaluator.answer import SENTENCE_SIGNALS, Answer, Sentence  # noqa: E402
-from evaluator.features import HASH_FEATURES, answer_features, sentence_features, signal_features  # noqa: E402
+from evaluator.features import (HASH_FEATURES, about_ai_columns, answer_features, sentence_features,  # noqa: E402
+                                 signal_features)
 from evaluator.lexicon import rubric_lexicons  # noqa: E402
 from evaluator.pipeline import Evaluator  # noqa: E402
 from evaluator.report import STAR_PARTS  # noqa: E402
@@ -303,9 +307,25 @@ def main(argv: list[str] | None = None) -> int:
         signal_meta[name] = {"C": best_C, "cv_average_precision": round(ap[best_C], 4), "positives": positives}
         print(f"  signal {name:<13} C={best_C:<6} CV average precision={ap[best_C]:.3f} ({positives} positive sentences)")
 
-    # 3. rule classifiers
+    # 3. about-AI classifier (no-risk-awareness's precondition, LABELING.md): over the answer
+    # features; its out-of-fold probability joins them for the rule and quality models.
     rule_ids = sorted(c.base_rubric.rules)
     apl = answer_matrix(c, pool, rule_ids, lex_keys)
+    y_ai = np.array([c.evidence[c.records[i].id]["about_ai"] for i in pool])
+    ai_ap, ai_oof = {}, {}
+    for C in C_GRID:
+        oof = np.zeros(len(pool))
+        for k in range(5):
+            fit, held = folds != k, folds == k
+            oof[held] = rule_model(C, apl.shape[1], dim).fit(apl[fit], y_ai[fit]).predict_proba(apl[held])[:, 1]
+        ai_ap[C], ai_oof[C] = float(average_precision_score(y_ai, oof)), oof
+    ai_C = max(ai_ap, key=lambda k: (ai_ap[k], -k))
+    ai_model = rule_model(ai_C, apl.shape[1], dim).fit(apl, y_ai)
+    ai_f1 = float(f1_score(y_ai, ai_oof[ai_C] >= 0.5))
+    print(f"  about-AI C={ai_C} CV average precision={ai_ap[ai_C]:.3f} F1@0.5={ai_f1:.3f} ({int(y_ai.sum())} of {len(pool)})")
+    apl = np.hstack([apl, np.array([about_ai_columns(c.pred[i], p) for i, p in zip(pool, ai_oof[ai_C])])])
+
+    # 4. rule classifiers
     models, thresholds, cv_f1 = {}, {}, {}
     for rid in rule_ids:
         y = np.array([rid in c.records[i].antipatterns for i in pool])
@@ -328,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         models[rid], thresholds[rid], cv_f1[rid] = rule_model(C, apl.shape[1], dim).fit(apl, y), t, round(f, 4)
         print(f"  {rid:<26} C={C:<5} threshold={t:.2f} CV F1={f:.3f} (positives {int(y.sum())} of {len(pool)})")
 
-    # 4. answer quality (1-5) regressor; blended into the 0-100 score in full mode
+    # 5. answer quality (1-5) regressor; blended into the 0-100 score in full mode
     from sklearn.linear_model import Ridge
 
     q = np.array([c.records[i].quality for i in pool], dtype=float)
@@ -343,11 +363,12 @@ def main(argv: list[str] | None = None) -> int:
     quality_model = make_pipeline(StandardScaler(), Ridge(alpha=q_alpha)).fit(apl, q)
     print("quality CV Spearman by alpha:", {k: round(v, 3) for k, v in q_scores.items()}, "->", q_alpha)
 
-    # 5. artifacts
+    # 6. artifacts
     import skops.io as sio
 
     files = {}
-    for name, obj in (("star.skops", star_clf), ("rules.skops", {"models": models, "quality": quality_model, "signals": signal_models})):
+    for name, obj in (("star.skops", star_clf), ("rules.skops", {"models": models, "quality": quality_model, "signals": signal_models,
+                                                                   "about_ai": ai_model})):
         # deflate: the schema spells out ColumnTransformer's index lists, ~7 MB uncompressed
         data = deterministic_zip(sio.dumps(obj, compression=zipfile.ZIP_DEFLATED, compresslevel=9))
         (ARTIFACTS / name).write_bytes(data)
@@ -363,7 +384,8 @@ def main(argv: list[str] | None = None) -> int:
         "star": {"C": star_C, "dev_macro_f1": round(scores[star_C], 4), "classes": list(star_clf.classes_)},
         "thresholds": thresholds, "cv_f1": cv_f1, "selection": "rules and quality: 5-fold CV over train+dev; STAR C: dev",
         "quality": {"alpha": q_alpha, "cv_spearman": round(q_scores[q_alpha], 4)},
-        "signals": signal_meta, "feature_signals": list(SENTENCE_SIGNALS), "signal_hash_features": HASH_FEATURES,
+        "signals": signal_meta, "about_ai": {"C": ai_C, "cv_average_precision": round(ai_ap[ai_C], 4)},
+        "feature_signals": list(SENTENCE_SIGNALS), "signal_hash_features": HASH_FEATURES,
         "quality_blend": QUALITY_BLEND,
         "feature_rule_ids": rule_ids, "feature_lexicon_keys": lex_keys,
         "splits": {s: len(c.idx(s)) for s in ("train", "dev", "test")},

@@ -134,7 +134,9 @@ def test_self_praise_idiom_no_phrase_lists_is_found_and_pointed_at(full_ev: Eval
     assert not [f for f in full_ev.evaluate(story).findings if f.rule == "generic-claim"]
 
 
-def test_rules_bundle_without_signal_scorers_names_the_fix(tmp_path: Path) -> None:
+@pytest.mark.parametrize("part,message", [("signals", "predates the sentence-signal scorers"),
+                                          ("about_ai", "predates the about-AI classifier")])
+def test_rules_bundle_without_a_part_names_the_fix(tmp_path: Path, part: str, message: str) -> None:
     import hashlib
     import zipfile
 
@@ -142,13 +144,22 @@ def test_rules_bundle_without_signal_scorers_names_the_fix(tmp_path: Path) -> No
 
     d = _copy(tmp_path)
     bundle = sio.loads((d / "rules.skops").read_bytes(), trusted=sio.get_untrusted_types(data=(d / "rules.skops").read_bytes()))
-    del bundle["signals"]
+    del bundle[part]
     data = sio.dumps(bundle, compression=zipfile.ZIP_DEFLATED)
     (d / "rules.skops").write_bytes(data)
     meta = json.loads((d / "meta.json").read_text())
     meta["files"]["rules.skops"] = hashlib.sha256(data).hexdigest()
     (d / "meta.json").write_text(json.dumps(meta))
-    with pytest.raises(ModelMissingError, match="predates the sentence-signal scorers.*make train"):
+    with pytest.raises(ModelMissingError, match=f"{message}.*make train"):
+        TrainedModels(load_nlp("full"), d)
+
+
+def test_models_trained_with_another_feature_layout_name_the_fix(tmp_path: Path) -> None:
+    d = _copy(tmp_path)
+    meta = json.loads((d / "meta.json").read_text())
+    meta["signal_hash_features"] = 2**10
+    (d / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelMissingError, match="different sentence feature layout.*make train"):
         TrainedModels(load_nlp("full"), d)
 
 
@@ -195,6 +206,9 @@ def test_evidence_labels_cover_every_answer_and_point_inside_it(tmp_path: Path) 
     (tmp_path / first.name).write_text("\n".join(lines[1:]) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no evidence line for 1 answer"):
         load_evidence([r for r in records if r.id in {json.loads(x)["id"] for x in lines}], tmp_path)
+    (tmp_path / first.name).write_text(json.dumps(json.loads(lines[0]) | {"about_ai": "yes"}) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=f"{first.name}:1: about_ai must be true or false"):
+        load_evidence([r for r in records if r.id == json.loads(lines[0])["id"]], tmp_path)
     bad = json.loads(lines[0]) | {"speed": [999]}
     (tmp_path / first.name).write_text(json.dumps(bad) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match=f"{first.name}:1: a sentence index is out of range"):
