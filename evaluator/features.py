@@ -107,7 +107,7 @@ def top_two(answer: Answer, signal: str) -> list[float]:
 # maxima cannot say "a boast AND no check"; this product can.
 CONJUNCTIONS = ((("speed",), ("validation",)),          # unvalidated-speed
                 (("model_metric",), ("metric_link",)),   # accuracy-without-impact
-                ((), ("risk", "safeguard")))              # no-risk-awareness (with the AI-term count)
+                ((), ("risk", "safeguard")))              # no-risk-awareness (about AI: about_ai_columns)
 
 
 def conjunctions(answer: Answer, signals: tuple[str, ...] | list[str]) -> list[float]:

@@ -109,7 +109,6 @@ class _Affine:
         except Exception:  # noqa: BLE001  (anything unexpected: keep scikit-learn)
             return None
 
-
     @classmethod
     def _scaled(cls, scaler: Any, last: Any) -> "_Affine":
         """StandardScaler then a linear model, in closed form: ((x - mean) / scale) @ coef.T + c."""

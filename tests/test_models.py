@@ -167,11 +167,13 @@ def test_every_model_runs_as_one_affine_map() -> None:
     """Load collapses each scikit-learn pipeline into ``x @ W + b`` when that reproduces it; a
     silent fallback to scikit-learn would still be correct but cost issue 8's speed."""
     import numpy as np
+    import scipy.sparse as sp
 
     m = TrainedModels(load_nlp("full"))
-    assert m._star_fast and m._rules_fast and m._quality_fast and m._signals_fast
+    assert m._star_fast and m._rules_fast and m._quality_fast and m._signals_fast and m._ai_fast
     assert m.signal_names == list(SENTENCE_SIGNALS)
-    x = np.random.default_rng(1).normal(size=(8, m.signal_models["speed"][-1].coef_.shape[1]))
+    # the sentence scorers take sparse rows (hashed n-grams) and are collapsed in closed form
+    x = sp.random(8, m.signal_models["speed"][-1].coef_.shape[1], density=0.02, random_state=1, format="csr")
     slow = np.column_stack([m.signal_models[n].predict_proba(x)[:, 1] for n in m.signal_names])
     np.testing.assert_allclose(m._signal_proba(x), slow, atol=1e-6)
 
