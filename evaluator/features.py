@@ -34,7 +34,14 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def sentence_features(answer: Answer, sent_vecs: np.ndarray) -> np.ndarray:
+def cue_matrix(answer: Answer) -> np.ndarray:
+    """(n_sentences, len(CUE_KEYS)): the STAR cue features of every sentence. The STAR classifier
+    and the sentence scorers both read them; inference computes them once for both."""
+    rows = (cue_features(answer, s, i) for i, s in enumerate(answer.sentences))
+    return np.array([[f[k] for k in CUE_KEYS] for f in rows], dtype=np.float32).reshape(len(answer.sentences), len(CUE_KEYS))
+
+
+def sentence_features(answer: Answer, sent_vecs: np.ndarray, cues: np.ndarray | None = None) -> np.ndarray:
     """(n_sentences, 4*dim + len(CUE_KEYS)): the sentence, its answer's mean, the previous and
     the next sentence (zeros at the ends), and the cue features. The neighbours carry what word
     order inside the sentence no longer does for a static encoder: a result follows actions,
@@ -44,8 +51,7 @@ def sentence_features(answer: Answer, sent_vecs: np.ndarray) -> np.ndarray:
     zero = np.zeros((1, sent_vecs.shape[1]), dtype=sent_vecs.dtype)
     prev = np.vstack([zero, sent_vecs[:-1]]) if n else sent_vecs
     nxt = np.vstack([sent_vecs[1:], zero]) if n else sent_vecs
-    rows = (cue_features(answer, s, i) for i, s in enumerate(answer.sentences))
-    cues = np.array([[f[k] for k in CUE_KEYS] for f in rows], dtype=np.float32).reshape(n, len(CUE_KEYS))
+    cues = cue_matrix(answer) if cues is None else cues
     return np.hstack([sent_vecs, context, prev, nxt, cues]).astype(np.float32)
 
 
@@ -67,7 +73,8 @@ def _hasher():  # noqa: ANN202  (scikit-learn is imported only when full mode fi
                              norm=None, dtype=np.float32)
 
 
-def signal_features(answer: Answer, sent_vecs: np.ndarray, lexicon_keys: list[str]) -> sp.csr_matrix:
+def signal_features(answer: Answer, sent_vecs: np.ndarray, lexicon_keys: list[str],
+                    cues: np.ndarray | None = None) -> sp.csr_matrix:
     """(n_sentences, dim + len(lexicon_keys) + 2 + len(CUE_KEYS) + HASH_FEATURES), sparse: the
     sentence embedding, how many hits of each base lexicon start in the sentence, how many check
     words in it are said in the negative, the STAR cue features, and its hashed word n-grams.
@@ -89,8 +96,7 @@ def signal_features(answer: Answer, sent_vecs: np.ndarray, lexicon_keys: list[st
         for h in hits:
             if h not in kept:
                 counts[sentence_of(h[0]), j] += 1
-    rows = (cue_features(answer, s, i) for i, s in enumerate(answer.sentences))
-    cues = np.array([[f[k] for k in CUE_KEYS] for f in rows], dtype=np.float32).reshape(n, len(CUE_KEYS))
+    cues = cue_matrix(answer) if cues is None else cues
     dense = np.hstack([sent_vecs, np.log1p(counts), cues]).astype(np.float32)
     return sp.hstack([sp.csr_matrix(dense), _hasher().transform([s.text for s in answer.sentences])], format="csr")
 

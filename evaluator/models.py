@@ -30,8 +30,8 @@ from spacy.language import Language
 from .answer import Answer
 from .embed import Encoder
 from .errors import ModelMissingError
-from .features import (ABOUT_AI_COLUMNS, HASH_FEATURES, about_ai_columns, answer_features, sentence_features,
-                       signal_features)
+from .features import (ABOUT_AI_COLUMNS, HASH_FEATURES, about_ai_columns, answer_features, cue_matrix,
+                       sentence_features, signal_features)
 from .lexicon import LexiconMatcher, rubric_lexicons
 from .report import STAR_PARTS
 from .rubric import RuleSpec, load_rubric
@@ -240,9 +240,10 @@ class TrainedModels:
         if not answers:
             return
         views = [self._base_view(a) for a in answers]
-        probs = self._star_proba(np.vstack([sentence_features(v, sv) for v, sv in zip(views, vecs)]))
-        signals = self._signal_proba(sp.vstack([signal_features(v, sv, self.lexicon_keys)
-                                                for v, sv in zip(views, vecs)], format="csr")).tolist()
+        cues = [cue_matrix(v) for v in views]
+        probs = self._star_proba(np.vstack([sentence_features(v, sv, c) for v, sv, c in zip(views, vecs, cues)]))
+        signals = self._signal_proba(sp.vstack([signal_features(v, sv, self.lexicon_keys, c)
+                                                for v, sv, c in zip(views, vecs, cues)], format="csr")).tolist()
         cols = [self.classes.index(p) for p in STAR_PARTS]
         i = 0
         for a in answers:

@@ -39,13 +39,18 @@ def _record(answer_id: str, weak: bool) -> dict:
             "quality": 5, "sentences": [{"text": t, "label": lab} for t, lab in sents]}
 
 
-def test_eval_on_own_labeled_slices(tmp_path: Path) -> None:
-    ids = _test_ids(4)
+def _eval_alternating(tmp_path: Path, ids: list[str], split: str) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
+    """Write weak and strong answers in turn under ``ids``, run ``eval --split`` on them in rules
+    mode, and return the run and its table rows by name."""
     lines = [json.dumps(_record(i, weak=k % 2 == 0)) for k, i in enumerate(ids)]
     (tmp_path / "mine.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    p = run("eval", "--split", "test", "--mode", "rules", "--data", str(tmp_path))
+    p = run("eval", "--split", split, "--mode", "rules", "--data", str(tmp_path))
     assert p.returncode == 0, p.stderr
-    rows = {line.split("|")[1].strip(): line for line in p.stdout.splitlines() if line.startswith("|")}
+    return p, {line.split("|")[1].strip(): line for line in p.stdout.splitlines() if line.startswith("|")}
+
+
+def test_eval_on_own_labeled_slices(tmp_path: Path) -> None:
+    p, rows = _eval_alternating(tmp_path, _test_ids(4), "test")
     # two answers carry the rule, and every rule row reports its support
     assert rows["accuracy-without-impact"].split("|")[5].strip() == "2"
     assert rows["reflection"].split("|")[5].strip() == "2"
@@ -72,11 +77,7 @@ def test_eval_with_no_answers_in_the_split_says_so(tmp_path: Path) -> None:
 def test_split_all_measures_every_answer_of_a_held_out_directory(tmp_path: Path) -> None:
     ids = ["own-a", "own-b", "own-c", "own-d"]  # whatever their id-hash split, all are measured
     assert {split_of(i) for i in ids} != {"test"}
-    lines = [json.dumps(_record(i, weak=k % 2 == 0)) for k, i in enumerate(ids)]
-    (tmp_path / "held.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    p = run("eval", "--split", "all", "--mode", "rules", "--data", str(tmp_path))
-    assert p.returncode == 0, p.stderr
-    rows = {line.split("|")[1].strip(): line for line in p.stdout.splitlines() if line.startswith("|")}
+    p, rows = _eval_alternating(tmp_path, ids, "all")
     assert rows["reflection"].split("|")[5].strip() == "2"
     assert "split=all" in p.stdout
 
